@@ -1,0 +1,329 @@
+/**
+ * Schema of public/models/manifest.json: the CLI writes it after building the descriptor, the
+ * references, the similarity matrix, the grouping and the models; the app reads it to know which
+ * model serves which degradation. Both sides validate with this one schema, so a manifest the app
+ * accepts is one the CLI could have written.
+ *
+ * Unknown keys are dropped rather than rejected, so an older app can read a newer CLI's manifest.
+ */
+import { z } from 'zod';
+import { DEGRADATION_IDS, type DegradationId } from './degradations/ids.ts';
+
+export const degradationIdSchema = z.enum(DEGRADATION_IDS);
+
+/** A path below public/models/, so the app can resolve it against the manifest's own URL. */
+const onnxPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !/^[a-z][a-z0-9+.-]*:/i.test(p), {
+    message: 'expected a relative path with forward slashes (no leading "/", no scheme)',
+  })
+  .refine((p) => !p.split('/').includes('..'), { message: 'must not leave the models folder ("..")' })
+  .refine((p) => p.toLowerCase().endsWith('.onnx'), { message: 'expected an .onnx file' });
+
+const positiveInt = z.number().int().positive();
+const nonEmptyString = z.string().min(1);
+
+/** One degradation parameter: a fixed value, a numeric range to sample from, or named choices. */
+export const paramRangeSchema = z.union(
+  [
+    z.number(),
+    z.object({ min: z.number(), max: z.number() }).refine((r) => r.min <= r.max, {
+      message: 'min must not exceed max',
+      path: ['max'],
+    }),
+    z.object({ choices: z.array(z.string()).min(1) }),
+  ],
+  { error: 'expected a number, { min, max } or { choices: string[] }' },
+);
+
+export const degradationSpecSchema = z.object({
+  id: degradationIdSchema,
+  name: nonEmptyString,
+  params: z.record(z.string(), paramRangeSchema),
+});
+
+export const descriptorSchema = z
+  .object({
+    /** The SR network whose features describe degradations (SRGA: SRResNet trained for bicubic SR). */
+    file: onnxPath,
+    arch: nonEmptyString,
+    scale: z.literal([1, 2, 4]),
+    /** Which feature map: 'hidden_hr' (SRGA, after the last HR conv) or 'last_block' (DDR), or another. */
+    layer: nonEmptyString,
+    input: z.object({
+      /** Side of the low-resolution patches fed to the descriptor, in pixels. */
+      patchSize: positiveInt,
+      patchCount: positiveInt,
+      seed: z.number().int().nonnegative(),
+    }),
+    pca: z.object({ k: positiveInt }),
+    /** Pooled PCA scores beyond mean ± trimSigmas·std are dropped before the GGD fit. */
+    trimSigmas: z.number().positive(),
+    /** Name of the ONNX output that carries the feature map. */
+    featureOutput: nonEmptyString,
+  })
+  .refine((d) => d.pca.k <= d.input.patchCount, {
+    message: 'PCA cannot have more components than there are patches',
+    path: ['pca', 'k'],
+  });
+
+/** Range of β in the moment-matching lookup grid (method notes §2.4). */
+export const GGD_BETA_MIN = 0.2;
+export const GGD_BETA_MAX = 10;
+
+export const ggdSchema = z.object({
+  sigma: z.number().positive(),
+  beta: z.number().min(GGD_BETA_MIN).max(GGD_BETA_MAX),
+});
+
+export const referenceSchema = z.object({ id: degradationIdSchema, ggd: ggdSchema });
+
+const matrixSchema = z.array(z.array(z.number()));
+
+/**
+ * Degradation distances (SRGA index of the KL divergence) in the order of `order`:
+ * forward[i][j] from KL(i ‖ j), reverse[i][j] from KL(j ‖ i), symmetric their combination.
+ * `used` says which one the grouping search ranked candidates with.
+ */
+export const similaritySchema = z
+  .object({
+    order: z.array(degradationIdSchema).min(1),
+    forward: matrixSchema,
+    reverse: matrixSchema,
+    symmetric: matrixSchema,
+    used: z.enum(['symmetric', 'forward']),
+  })
+  .superRefine((s, ctx) => {
+    const n = s.order.length;
+    reportDuplicates(s.order, ['order'], ctx);
+    for (const name of ['forward', 'reverse', 'symmetric'] as const) {
+      const matrix = s[name];
+      if (matrix.length !== n) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `expected ${n} rows (one per id in order), got ${matrix.length}` });
+        continue;
+      }
+      matrix.forEach((row, i) => {
+        if (row.length !== n) {
+          ctx.addIssue({ code: 'custom', path: [name, i], message: `expected ${n} columns (a square ${n}×${n} matrix), got ${row.length}` });
+        }
+      });
+    }
+    const sym = s.symmetric;
+    if (sym.length === n && sym.every((row) => row.length === n)) {
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) {
+          if (Math.abs(sym[i][j] - sym[j][i]) > 1e-9 * Math.max(1, Math.abs(sym[i][j]))) {
+            ctx.addIssue({ code: 'custom', path: ['symmetric', i, j], message: `is ${sym[i][j]} but [${j}][${i}] is ${sym[j][i]}` });
+          }
+        }
+      }
+    }
+  });
+
+export const modelInfoSchema = z.object({
+  file: onnxPath,
+  sizeBytes: z.number().int().nonnegative(),
+  arch: nonEmptyString,
+  /** Feature channels. */
+  width: positiveInt,
+  /** Residual blocks. */
+  depth: positiveInt,
+});
+
+export const groupSchema = z.object({
+  id: nonEmptyString,
+  name: nonEmptyString,
+  members: z.array(degradationIdSchema).min(1),
+  model: modelInfoSchema,
+});
+
+export const selectionSchema = z.object({
+  /** Distances from the chosen group above this mean "out of distribution". */
+  oodThreshold: z.number(),
+  /** Linear fit predicting PSNR gain from distance (the paper's "prediction without inference"); null until calibrated. */
+  calibration: z.object({ slope: z.number(), intercept: z.number(), r: z.number().min(-1).max(1).optional() }).nullable(),
+});
+
+export const verificationSchema = z.object({
+  group: z.array(degradationIdSchema).min(1),
+  /** Worst PSNR loss (dB) of the group's mix model against the single-task models of its members. */
+  deltaP: z.number(),
+  passed: z.boolean(),
+  /** Position of this verification in the search, from 0. */
+  order: z.number().int().nonnegative(),
+  /** Which stage of the search ran it, e.g. 'size' (binary search over L) or 'count' (over m). */
+  phase: z.string().optional(),
+});
+
+export const searchSchema = z.object({
+  /** The tolerated loss δ in dB (0.7 in the paper). */
+  delta: z.number().nonnegative(),
+  partition: z.array(z.array(degradationIdSchema).min(1)),
+  verifications: z.array(verificationSchema),
+});
+
+export const evaluationRowSchema = z.object({
+  degradation: degradationIdSchema,
+  /** PSNR of the degraded input. */
+  input: z.number(),
+  singleTask: z.number().optional(),
+  baseline: z.number().optional(),
+  grids: z.number().optional(),
+});
+
+export const evaluationTableSchema = z.object({
+  rows: z.array(evaluationRowSchema),
+  units: z.literal('dB'),
+  /** Free text: the metric, crops and images the numbers come from. */
+  description: z.string().optional(),
+});
+
+export const evaluationSchema = z.object({ tables: evaluationTableSchema });
+
+export const manifestSchema = z
+  .object({
+    version: z.literal(1),
+    createdAt: z.iso.datetime({ offset: true }),
+    /** Build preset, e.g. 'smoke' or 'full'. */
+    preset: nonEmptyString,
+    notes: z.string().optional(),
+    degradations: z.array(degradationSpecSchema).min(1),
+    descriptor: descriptorSchema,
+    references: z.array(referenceSchema),
+    similarity: similaritySchema,
+    groups: z.array(groupSchema).min(1),
+    singleTask: z.partialRecord(degradationIdSchema, modelInfoSchema).optional(),
+    /** The model trained on all degradations mixed. */
+    baseline: modelInfoSchema.optional(),
+    selection: selectionSchema,
+    search: searchSchema.optional(),
+    evaluation: evaluationSchema.optional(),
+  })
+  .superRefine((m, ctx) => {
+    const ids = m.degradations.map((d) => d.id);
+    const known = new Set<string>(ids);
+    reportDuplicates(ids, ['degradations'], ctx, (i) => ['degradations', i, 'id']);
+
+    // One reference GGD per degradation.
+    reportDuplicates(m.references.map((r) => r.id), ['references'], ctx, (i) => ['references', i, 'id']);
+    m.references.forEach((r, i) => requireKnown(r.id, known, ['references', i, 'id'], ctx));
+    const referenced = new Set(m.references.map((r) => r.id));
+    for (const id of ids) {
+      if (!referenced.has(id)) ctx.addIssue({ code: 'custom', path: ['references'], message: `no reference GGD for '${id}'` });
+    }
+
+    // The similarity matrices are indexed by exactly the listed degradations.
+    m.similarity.order.forEach((id, i) => requireKnown(id, known, ['similarity', 'order', i], ctx));
+    const ordered = new Set<string>(m.similarity.order);
+    for (const id of ids) {
+      if (!ordered.has(id)) ctx.addIssue({ code: 'custom', path: ['similarity', 'order'], message: `'${id}' is missing` });
+    }
+
+    reportDuplicates(m.groups.map((g) => g.id), ['groups'], ctx, (i) => ['groups', i, 'id']);
+    checkPartition(m.groups.map((g) => g.members), ids, known, ctx, (g) => ['groups', g, 'members'], ['groups']);
+    if (m.search) {
+      checkPartition(m.search.partition, ids, known, ctx, (g) => ['search', 'partition', g], ['search', 'partition']);
+    }
+
+    for (const id of Object.keys(m.singleTask ?? {})) requireKnown(id, known, ['singleTask', id], ctx);
+    m.evaluation?.tables.rows.forEach((row, i) =>
+      requireKnown(row.degradation, known, ['evaluation', 'tables', 'rows', i, 'degradation'], ctx),
+    );
+  });
+
+export type ParamRange = z.infer<typeof paramRangeSchema>;
+export type DegradationSpec = z.infer<typeof degradationSpecSchema>;
+export type DescriptorSpec = z.infer<typeof descriptorSchema>;
+export type ReferenceGgd = z.infer<typeof referenceSchema>;
+export type Similarity = z.infer<typeof similaritySchema>;
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+export type GroupSpec = z.infer<typeof groupSchema>;
+export type Selection = z.infer<typeof selectionSchema>;
+export type Verification = z.infer<typeof verificationSchema>;
+export type SearchRecord = z.infer<typeof searchSchema>;
+export type EvaluationRow = z.infer<typeof evaluationRowSchema>;
+export type Evaluation = z.infer<typeof evaluationSchema>;
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export interface ManifestIssue {
+  /** e.g. "manifest.groups[2].model" */
+  readonly path: string;
+  readonly message: string;
+}
+
+export class ManifestError extends Error {
+  readonly issues: readonly ManifestIssue[];
+
+  constructor(issues: readonly ManifestIssue[]) {
+    const shown = issues.slice(0, 10).map((i) => `${i.path}: ${i.message}`);
+    if (issues.length > shown.length) shown.push(`… and ${issues.length - shown.length} more`);
+    super(`invalid models manifest: ${shown.join('; ')}`);
+    this.name = 'ManifestError';
+    this.issues = issues;
+  }
+}
+
+/** Validates parsed JSON as a manifest; throws a {@link ManifestError} naming every bad field. */
+export function parseManifest(json: unknown): Manifest {
+  const parsed = manifestSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  throw new ManifestError(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })));
+}
+
+/** ['groups', 2, 'model'] → "manifest.groups[2].model". */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = 'manifest';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+type Path = (string | number)[];
+type RefineContext = z.RefinementCtx;
+
+function requireKnown(id: string, known: ReadonlySet<string>, path: Path, ctx: RefineContext): void {
+  if (!known.has(id)) ctx.addIssue({ code: 'custom', path, message: `'${id}' is not in manifest.degradations` });
+}
+
+function reportDuplicates(
+  values: readonly string[],
+  listPath: Path,
+  ctx: RefineContext,
+  itemPath: (index: number) => Path = (i) => [...listPath, i],
+): void {
+  const seen = new Map<string, number>();
+  values.forEach((value, i) => {
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, i);
+    else ctx.addIssue({ code: 'custom', path: itemPath(i), message: `duplicate '${value}' (also at index ${first})` });
+  });
+}
+
+/** Every listed degradation must be in exactly one of `sets`, and sets may only name listed ones. */
+function checkPartition(
+  sets: readonly (readonly DegradationId[])[],
+  ids: readonly DegradationId[],
+  known: ReadonlySet<string>,
+  ctx: RefineContext,
+  setPath: (index: number) => Path,
+  wholePath: Path,
+): void {
+  const owner = new Map<string, number>();
+  sets.forEach((members, g) => {
+    members.forEach((id, k) => {
+      const path = [...setPath(g), k];
+      requireKnown(id, known, path, ctx);
+      const first = owner.get(id);
+      if (first === undefined) owner.set(id, g);
+      else if (first === g) ctx.addIssue({ code: 'custom', path, message: `'${id}' is listed twice in the same group` });
+      else ctx.addIssue({ code: 'custom', path, message: `'${id}' is already in group ${first}: each degradation belongs to exactly one group` });
+    });
+  });
+  for (const id of ids) {
+    if (!owner.has(id)) ctx.addIssue({ code: 'custom', path: wholePath, message: `'${id}' is in no group` });
+  }
+}
