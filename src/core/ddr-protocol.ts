@@ -1,0 +1,84 @@
+import type { Ggd } from './ggd-types';
+import { cropImage, type RgbImage } from './image';
+import { createRng } from './random';
+import { ddrStatistic, type DdrStatistic } from './ddr';
+
+/**
+ * How a set of images becomes one GGD: the ONE protocol used for the reference degradations (CLI,
+ * `grids similarity`) and for a user's photo (browser worker, `grids select`), so their GGDs are
+ * comparable. Its parameters travel in the manifest's `descriptor` entry.
+ *
+ * 1. Draw `patchCount` square crops of `patchSize` px, spread round-robin over the images, at
+ *    positions from a PRNG seeded with `seed` (the paper's "self-augmentation" for one image).
+ * 2. Run the descriptor on the crops and flatten each crop's chosen feature map into one row.
+ * 3. The DDR statistic: Gram PCA to k components, pooled scores, 5σ trim, SRGA GGD fit.
+ */
+export interface DdrProtocol {
+  patchSize: number;
+  patchCount: number;
+  seed: number;
+  k: number;
+  trimSigmas: number;
+}
+
+export interface PatchBox {
+  image: number;
+  x: number;
+  y: number;
+}
+
+/** A feature extractor: crops in, one flattened feature row per crop out (row-major). */
+export type FeatureExtractor = (patches: RgbImage[]) => Promise<{ rows: Float32Array; cols: number }>;
+
+export function planPatches(sizes: readonly { width: number; height: number }[], protocol: Pick<DdrProtocol, 'patchSize' | 'patchCount' | 'seed'>): PatchBox[] {
+  const { patchSize, patchCount } = protocol;
+  const usable = sizes.map((s, i) => ({ ...s, i })).filter((s) => s.width >= patchSize && s.height >= patchSize);
+  if (usable.length === 0) {
+    throw new RangeError(`the image is too small to analyse: it needs at least ${patchSize}×${patchSize} pixels`);
+  }
+  const rng = createRng(protocol.seed);
+  const boxes: PatchBox[] = [];
+  for (let n = 0; n < patchCount; n++) {
+    const s = usable[n % usable.length];
+    boxes.push({ image: s.i, x: rng.int(0, s.width - patchSize), y: rng.int(0, s.height - patchSize) });
+  }
+  return boxes;
+}
+
+export function cropPatches(images: readonly RgbImage[], boxes: readonly PatchBox[], patchSize: number): RgbImage[] {
+  return boxes.map((b) => cropImage(images[b.image], b.x, b.y, patchSize, patchSize));
+}
+
+export interface DdrAnalysis extends DdrStatistic {
+  patches: number;
+  featureLength: number;
+}
+
+/** Runs the protocol: patches → features (in batches) → DDR statistic. */
+export async function analyseDegradation(
+  images: readonly RgbImage[],
+  protocol: DdrProtocol,
+  extract: FeatureExtractor,
+  options: { batch?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<DdrAnalysis> {
+  const boxes = planPatches(images, protocol);
+  const batch = Math.max(1, options.batch ?? 16);
+  let stack: Float32Array | null = null;
+  let cols = 0;
+  for (let start = 0; start < boxes.length; start += batch) {
+    const patches = cropPatches(images, boxes.slice(start, start + batch), protocol.patchSize);
+    const features = await extract(patches);
+    if (!stack) {
+      cols = features.cols;
+      stack = new Float32Array(boxes.length * cols);
+    }
+    if (features.cols !== cols || features.rows.length !== patches.length * cols) {
+      throw new Error(`the descriptor returned ${features.rows.length} values for ${patches.length} patches of ${cols} features`);
+    }
+    stack.set(features.rows, start * cols);
+    options.onProgress?.(Math.min(start + batch, boxes.length), boxes.length);
+  }
+  const statistic = ddrStatistic(stack!, boxes.length, cols, { k: protocol.k, trimSigmas: protocol.trimSigmas });
+  return { ...statistic, patches: boxes.length, featureLength: cols };
+}
+

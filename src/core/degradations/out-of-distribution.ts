@@ -1,0 +1,60 @@
+import { createImage, quantize8, type RgbImage } from '../image';
+import { createRng } from '../random';
+
+/**
+ * Degradations deliberately NOT among the 11 the models are trained on. They calibrate and test
+ * the out-of-distribution threshold (the paper's example is haze, at distance > 4). Pure
+ * functions of (image, seed), like the 11, with their ranges in one table.
+ */
+export const OOD_DEGRADATION_TABLE = {
+  haze: {
+    name: 'Haze',
+    description: 'Atmospheric scattering I = J·t + A·(1 − t); transmission falls towards the top of the frame (farther away).',
+    params: { transmissionNear: [0.55, 0.8], transmissionFar: [0.2, 0.45], airlight: [0.75, 0.95] },
+  },
+  colour_cast: {
+    name: 'Colour cast',
+    description: 'Per-channel gains and offsets (a white-balance error): one channel boosted, another cut.',
+    params: { boost: [1.15, 1.4], cut: [0.6, 0.85], offset: [0.02, 0.08] },
+  },
+  low_light: {
+    name: 'Low light',
+    description: 'Under-exposure: x ↦ gain · x^γ.',
+    params: { gain: [0.25, 0.5], gamma: [1.4, 2.2] },
+  },
+} as const;
+
+export type OodDegradationId = keyof typeof OOD_DEGRADATION_TABLE;
+export const OOD_DEGRADATION_IDS = Object.keys(OOD_DEGRADATION_TABLE) as OodDegradationId[];
+
+export function applyOodDegradation(image: RgbImage, id: OodDegradationId, seed: number): { image: RgbImage; params: Record<string, number> } {
+  const rng = createRng(seed);
+  const draw = (range: readonly [number, number]) => rng.uniform(range[0], range[1]);
+  const { width, height, data } = image;
+  const out = createImage(width, height);
+  const o = out.data;
+  if (id === 'haze') {
+    const p = OOD_DEGRADATION_TABLE.haze.params;
+    const near = draw(p.transmissionNear), far = draw(p.transmissionFar), airlight = draw(p.airlight);
+    for (let y = 0; y < height; y++) {
+      const t = far + (near - far) * (height > 1 ? y / (height - 1) : 1);
+      for (let i = y * width * 3; i < (y + 1) * width * 3; i++) o[i] = data[i] * t + airlight * (1 - t);
+    }
+    return { image: quantize8(out), params: { transmissionNear: near, transmissionFar: far, airlight } };
+  }
+  if (id === 'colour_cast') {
+    const p = OOD_DEGRADATION_TABLE.colour_cast.params;
+    const boosted = rng.int(0, 2);
+    const cutChannel = (boosted + rng.int(1, 2)) % 3;
+    const gains = [1, 1, 1];
+    gains[boosted] = draw(p.boost);
+    gains[cutChannel] = draw(p.cut);
+    const offset = draw(p.offset);
+    for (let i = 0; i < data.length; i++) o[i] = data[i] * gains[i % 3] + (i % 3 === boosted ? offset : 0);
+    return { image: quantize8(out), params: { boostedChannel: boosted, cutChannel, gainR: gains[0], gainG: gains[1], gainB: gains[2], offset } };
+  }
+  const p = OOD_DEGRADATION_TABLE.low_light.params;
+  const gain = draw(p.gain), gamma = draw(p.gamma);
+  for (let i = 0; i < data.length; i++) o[i] = gain * Math.pow(data[i], gamma);
+  return { image: quantize8(out), params: { gain, gamma } };
+}

@@ -1,0 +1,246 @@
+/**
+ * Dense symmetric eigendecomposition: Householder tridiagonalisation followed by the implicit QL
+ * algorithm with shifts (tred2 / tql2 of EISPACK, as in JAMA and Numerical Recipes).
+ *
+ * Storage: the working eigenvector matrix V is kept column-major (V(r, c) at v[c·n + r]). Every
+ * O(n³) loop of tred2/tql2 walks down a column of V, so this layout makes all of them run over
+ * contiguous memory; the row-major result is transposed out once at the end.
+ */
+
+export interface SymmetricEigen {
+  readonly n: number;
+  /** Eigenvalues in descending order. */
+  readonly values: Float64Array;
+  /**
+   * Row-major n×n matrix whose column j (entries vectors[i·n + j]) is the unit eigenvector of
+   * values[j]. A = V·diag(values)·Vᵀ. Signs are arbitrary.
+   */
+  readonly vectors: Float64Array;
+}
+
+/** Column j of a row-major eigenvector matrix, i.e. the eigenvector of values[j]. */
+export function eigenvector(eigen: SymmetricEigen, j: number): Float64Array {
+  const { n, vectors } = eigen;
+  if (!Number.isInteger(j) || j < 0 || j >= n) throw new RangeError(`eigenvector index ${j} out of range 0..${n - 1}`);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = vectors[i * n + j];
+  return out;
+}
+
+/** sqrt(a² + b²) without intermediate overflow or underflow. */
+function hypot(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  if (x > y) {
+    const r = y / x;
+    return x * Math.sqrt(1 + r * r);
+  }
+  if (y === 0) return 0;
+  const r = x / y;
+  return y * Math.sqrt(1 + r * r);
+}
+
+/**
+ * Eigenvalues (descending) and eigenvectors of a real symmetric n×n matrix given row-major.
+ * The matrix must be symmetric to within 1e-10 of its largest entry (checked); the input is not
+ * modified. Cost is O(n³): about 2 s for n = 800 in Node 20 (0.4 s for n = 400).
+ */
+export function symmetricEigen(matrix: ArrayLike<number>, n: number): SymmetricEigen {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`matrix size must be a positive integer, got ${n}`);
+  if (matrix.length !== n * n) throw new RangeError(`matrix has ${matrix.length} entries, expected ${n}×${n} = ${n * n}`);
+  let maxAbs = 0;
+  for (let i = 0; i < n * n; i++) {
+    const a = Math.abs(matrix[i]);
+    if (!Number.isFinite(a)) throw new RangeError(`matrix entry ${i} is not finite (${matrix[i]})`);
+    if (a > maxAbs) maxAbs = a;
+  }
+  const tolerance = 1e-10 * maxAbs;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      if (Math.abs(matrix[i * n + j] - matrix[j * n + i]) > tolerance) {
+        throw new RangeError(`matrix is not symmetric: entry (${i},${j}) = ${matrix[i * n + j]} but (${j},${i}) = ${matrix[j * n + i]}`);
+      }
+    }
+  }
+
+  // V(r, c) = v[c·n + r]; start from V = A (so v holds Aᵀ = A).
+  const v = new Float64Array(n * n);
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) v[c * n + r] = matrix[r * n + c];
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  tridiagonalize(v, d, e, n);
+  diagonalize(v, d, e, n);
+
+  // Sort descending and transpose out to row-major (column j = eigenvector j).
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => d[b] - d[a]);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const source = order[j];
+    values[j] = d[source];
+    const column = source * n;
+    for (let i = 0; i < n; i++) vectors[i * n + j] = v[column + i];
+  }
+  return { n, values, vectors };
+}
+
+/**
+ * Householder reduction to tridiagonal form (tred2). On return d is the diagonal, e[1..n-1] the
+ * sub-diagonal, and v (column-major) the accumulated orthogonal transformation.
+ */
+function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) d[j] = v[j * n + n - 1];
+
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = v[j * n + i - 1];
+        v[j * n + i] = 0;
+        v[i * n + j] = 0;
+      }
+    } else {
+      // Householder vector for row i, scaled for stability.
+      for (let k = 0; k < i; k++) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+
+      // e = A·u over the leading i×i block (lower triangle, stored as columns).
+      for (let j = 0; j < i; j++) {
+        const column = j * n;
+        f = d[j];
+        v[i * n + j] = f;
+        g = e[j] + v[column + j] * f;
+        for (let k = j + 1; k < i; k++) {
+          const a = v[column + k];
+          g += a * d[k];
+          e[k] += a * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+
+      // Rank-2 update A ← A − u·qᵀ − q·uᵀ of the lower triangle.
+      for (let j = 0; j < i; j++) {
+        const column = j * n;
+        f = d[j];
+        g = e[j];
+        for (let k = j; k < i; k++) v[column + k] -= f * e[k] + g * d[k];
+        d[j] = v[column + i - 1];
+        v[column + i] = 0;
+      }
+    }
+    d[i] = h;
+  }
+
+  // Accumulate the transformations into v.
+  for (let i = 0; i < n - 1; i++) {
+    v[i * n + n - 1] = v[i * n + i];
+    v[i * n + i] = 1;
+    const h = d[i + 1];
+    const next = (i + 1) * n;
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = v[next + k] / h;
+      for (let j = 0; j <= i; j++) {
+        const column = j * n;
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += v[next + k] * v[column + k];
+        for (let k = 0; k <= i; k++) v[column + k] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) v[next + k] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = v[j * n + n - 1];
+    v[j * n + n - 1] = 0;
+  }
+  v[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+}
+
+/** Implicit QL with Wilkinson-style shifts on the tridiagonal (tql2); rotations accumulate into v. */
+function diagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+
+  const eps = 2 ** -52;
+  const maxIterations = 60; // per eigenvalue; QL converges cubically, 2–3 is typical
+  let f = 0;
+  let tst1 = 0;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n - 1 && Math.abs(e[m]) > eps * tst1) m++; // e[n-1] = 0 ends the search
+
+    if (m > l) {
+      let iterations = 0;
+      do {
+        if (++iterations > maxIterations) throw new Error(`symmetric eigensolver did not converge for eigenvalue ${l}`);
+        // Shift from the leading 2×2 block.
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+
+        // Implicit QL sweep from m − 1 up to l.
+        p = d[m];
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = e[l + 1];
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          // Rotate columns i and i+1 of V (contiguous in the column-major layout).
+          const ci = i * n;
+          const ci1 = ci + n;
+          for (let k = 0; k < n; k++) {
+            const a = v[ci1 + k];
+            const b = v[ci + k];
+            v[ci1 + k] = s * b + c * a;
+            v[ci + k] = c * b - s * a;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]) > eps * tst1);
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
+}

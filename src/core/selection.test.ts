@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { ggdDistance, klGGD } from './ggd.ts';
+import type { Ggd } from './ggd-types.ts';
+import { groupGgd, selectGroup, type GroupDefinition, type ReferenceDegradation } from './selection.ts';
+
+const reference: ReferenceDegradation[] = [
+  { id: 'gaussian_blur', ggd: { sigma: 1.0, beta: 0.6 } },
+  { id: 'motion_blur', ggd: { sigma: 1.2, beta: 0.7 } },
+  { id: 'jpeg', ggd: { sigma: 3.0, beta: 1.4 } },
+  { id: 'gaussian_noise', ggd: { sigma: 6.0, beta: 2.0 } },
+  { id: 'salt_pepper', ggd: { sigma: 7.0, beta: 1.6 } },
+];
+const groups: GroupDefinition[] = [
+  { id: 'blur', members: ['gaussian_blur', 'motion_blur'] },
+  { id: 'jpeg', members: ['jpeg'] },
+  { id: 'noise', members: ['gaussian_noise', 'salt_pepper'] },
+];
+
+describe('groupGgd', () => {
+  it('is the mean of the members’ parameters', () => {
+    const mean = groupGgd([{ sigma: 1, beta: 0.6 }, { sigma: 2, beta: 1.2 }, { sigma: 6, beta: 3 }]);
+    expect(mean.sigma).toBeCloseTo(3, 14);
+    expect(mean.beta).toBeCloseTo(1.6, 14);
+    expect(groupGgd([{ sigma: 2.5, beta: 0.7 }])).toEqual({ sigma: 2.5, beta: 0.7 });
+    expect(() => groupGgd([])).toThrow(/at least one/);
+  });
+});
+
+describe('selectGroup', () => {
+  it('chooses the nearest group and ranks groups and degradations ascending', () => {
+    const input = { sigma: 1.1, beta: 0.65 }; // exactly the blur group's mean GGD
+    const result = selectGroup(input, reference, groups);
+    expect(result.chosen).toBe('blur');
+    expect(result.chosenDistance).toBe(0);
+    expect(result.groups.map((g) => g.id)).toEqual(['blur', 'jpeg', 'noise']);
+    expect(result.degradations.map((d) => d.id).sort()).toEqual(reference.map((r) => r.id).sort());
+    for (const list of [result.groups, result.degradations]) {
+      for (let i = 1; i < list.length; i++) expect(list[i].distance).toBeGreaterThanOrEqual(list[i - 1].distance);
+    }
+    expect(result.ood).toBe(false);
+    expect(result.predictedGain).toBeNull();
+  });
+
+  it('reports KL(candidate ‖ input) and its SRGA distance', () => {
+    const input = { sigma: 2.2, beta: 1.1 };
+    const result = selectGroup(input, reference, groups);
+    const noise = result.groups.find((g) => g.id === 'noise')!;
+    const expectedKl = klGGD({ sigma: 6.5, beta: 1.8 }, input);
+    expect(noise.kl).toBe(expectedKl);
+    expect(noise.distance).toBe(ggdDistance(expectedKl));
+    const jpeg = result.degradations.find((d) => d.id === 'jpeg')!;
+    expect(jpeg.kl).toBe(klGGD({ sigma: 3.0, beta: 1.4 }, input));
+  });
+
+  it('uses the paper’s direction KL(group ‖ input), not KL(input ‖ group)', () => {
+    // Gaussian case: KL(N(0,a²) ‖ N(0,b²)) = ln(b/a) + a²/(2b²) − ½.
+    // narrow: KL(narrow ‖ input) = 0.318 < KL(wide ‖ input) = 0.414,
+    // but KL(input ‖ narrow) = 0.807 > KL(input ‖ wide) = 0.204.
+    const input: Ggd = { sigma: 1, beta: 2 };
+    const narrow: Ggd = { sigma: 0.5, beta: 2 };
+    const wide: Ggd = { sigma: 1.7, beta: 2 };
+    expect(klGGD(narrow, input)).toBeLessThan(klGGD(wide, input));
+    expect(klGGD(input, narrow)).toBeGreaterThan(klGGD(input, wide));
+    const result = selectGroup(
+      input,
+      [
+        { id: 'n', ggd: narrow },
+        { id: 'w', ggd: wide },
+      ],
+      [
+        { id: 'wide-group', members: ['w'] },
+        { id: 'narrow-group', members: ['n'] },
+      ],
+    );
+    expect(result.chosen).toBe('narrow-group');
+    expect(result.chosenDistance).toBeCloseTo(Math.log10(Math.log(2) + 0.125 - 0.5 + 1e-5) + 5, 12);
+  });
+
+  it('flags OOD strictly above the threshold only', () => {
+    const input = { sigma: 0.3, beta: 3.5 }; // far from every group
+    const { chosenDistance } = selectGroup(input, reference, groups);
+    expect(selectGroup(input, reference, groups, { oodThreshold: chosenDistance - 1e-9 }).ood).toBe(true);
+    expect(selectGroup(input, reference, groups, { oodThreshold: chosenDistance }).ood).toBe(false);
+    expect(selectGroup(input, reference, groups, { oodThreshold: chosenDistance + 0.5 }).ood).toBe(false);
+    expect(selectGroup(input, reference, groups).ood).toBe(false);
+  });
+
+  it('predicts the gain linearly from the chosen distance', () => {
+    const calibration = { slope: -1.5, intercept: 6 };
+    for (const input of [{ sigma: 1.1, beta: 0.65 }, { sigma: 2, beta: 1 }, { sigma: 5, beta: 2.5 }]) {
+      const result = selectGroup(input, reference, groups, { calibration });
+      expect(result.predictedGain).toBeCloseTo(6 - 1.5 * result.chosenDistance, 14);
+    }
+    expect(selectGroup({ sigma: 1.1, beta: 0.65 }, reference, groups, { calibration }).predictedGain).toBe(6);
+    expect(selectGroup({ sigma: 2, beta: 1 }, reference, groups, { calibration: null }).predictedGain).toBeNull();
+  });
+
+  it('validates groups and references with clear errors', () => {
+    const input = { sigma: 1, beta: 1 };
+    expect(() => selectGroup(input, reference, [])).toThrow(/at least one group/);
+    expect(() => selectGroup(input, reference, [{ id: 'g', members: ['jpeg', 'haze'] }])).toThrow(/"haze"/);
+    expect(() => selectGroup(input, reference, [{ id: 'g', members: [] }])).toThrow(/"g" has no members/);
+    expect(() => selectGroup(input, reference, [groups[0], groups[0]])).toThrow(/"blur" is listed more than once/);
+    expect(() => selectGroup(input, [...reference, reference[0]], groups)).toThrow(/"gaussian_blur" is listed more than once/);
+    expect(() => selectGroup(input, reference, groups, { oodThreshold: Number.NaN })).toThrow(/oodThreshold/);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Adaptive model selection (paper §5.2, Eq. 7). A group's GGD is the mean of its members' GGD
+ * parameters; the chosen group is the one with the least KL(GGD(group) ‖ GGD(input)), reported as
+ * the SRGA distance D = log10(KL + 1e-5) + 5. The same distance flags out-of-distribution inputs
+ * and, through a linear calibration, predicts the gain of the chosen model without running it.
+ */
+import { ggdDistance, klGGD } from './ggd.ts';
+import type { Ggd } from './ggd-types.ts';
+
+export interface ReferenceDegradation {
+  readonly id: string;
+  readonly ggd: Ggd;
+}
+
+export interface GroupDefinition {
+  readonly id: string;
+  readonly members: readonly string[];
+}
+
+/** predictedGain = intercept + slope · chosenDistance (fitted on held-out data elsewhere). */
+export interface GainCalibration {
+  readonly slope: number;
+  readonly intercept: number;
+}
+
+export interface SelectionOptions {
+  /** Inputs whose chosen distance exceeds this are flagged OOD; no flag when absent. */
+  readonly oodThreshold?: number;
+  readonly calibration?: GainCalibration | null;
+}
+
+export interface RankedDistance {
+  readonly id: string;
+  /** D(KL(candidate ‖ input)). */
+  readonly distance: number;
+  /** KL(candidate ‖ input). */
+  readonly kl: number;
+}
+
+export interface SelectionResult {
+  /** Id of the group with the least distance (the first listed wins an exact tie). */
+  readonly chosen: string;
+  readonly chosenDistance: number;
+  /** All groups, ascending by distance. */
+  readonly groups: RankedDistance[];
+  /** All reference degradations, ascending by distance. */
+  readonly degradations: RankedDistance[];
+  readonly ood: boolean;
+  readonly predictedGain: number | null;
+}
+
+/** GGD(C) = (1/n) Σ GGD(d_i): the mean of the members' sigma and beta (paper §5.2). */
+export function groupGgd(members: readonly Ggd[]): Ggd {
+  if (members.length === 0) throw new RangeError('groupGgd needs at least one member');
+  let sigma = 0;
+  let beta = 0;
+  for (const m of members) {
+    sigma += m.sigma;
+    beta += m.beta;
+  }
+  return { sigma: sigma / members.length, beta: beta / members.length };
+}
+
+function rank(candidates: { id: string; ggd: Ggd }[], input: Ggd): RankedDistance[] {
+  const ranked = candidates.map(({ id, ggd }) => {
+    // Eq. 7's direction: the candidate (trained-on) distribution first, the input second.
+    const kl = klGGD(ggd, input);
+    return { id, kl, distance: ggdDistance(kl) };
+  });
+  return ranked.sort((a, b) => a.distance - b.distance); // stable: input order breaks ties
+}
+
+export function selectGroup(
+  input: Ggd,
+  reference: readonly ReferenceDegradation[],
+  groups: readonly GroupDefinition[],
+  options: SelectionOptions = {},
+): SelectionResult {
+  if (groups.length === 0) throw new RangeError('selectGroup needs at least one group');
+  const byId = new Map<string, Ggd>();
+  for (const r of reference) {
+    if (byId.has(r.id)) throw new Error(`reference degradation "${r.id}" is listed more than once`);
+    byId.set(r.id, r.ggd);
+  }
+  const groupIds = new Set<string>();
+  const groupCandidates = groups.map((group) => {
+    if (groupIds.has(group.id)) throw new Error(`group "${group.id}" is listed more than once`);
+    groupIds.add(group.id);
+    if (group.members.length === 0) throw new RangeError(`group "${group.id}" has no members`);
+    const members = group.members.map((member) => {
+      const ggd = byId.get(member);
+      if (!ggd) throw new Error(`group "${group.id}" names unknown degradation "${member}" (no reference GGD for it)`);
+      return ggd;
+    });
+    return { id: group.id, ggd: groupGgd(members) };
+  });
+
+  const { oodThreshold, calibration } = options;
+  if (oodThreshold !== undefined && !Number.isFinite(oodThreshold)) {
+    throw new RangeError(`oodThreshold must be a finite number, got ${oodThreshold}`);
+  }
+  if (calibration && !(Number.isFinite(calibration.slope) && Number.isFinite(calibration.intercept))) {
+    throw new RangeError(`calibration needs finite slope and intercept, got ${JSON.stringify(calibration)}`);
+  }
+
+  const rankedGroups = rank(groupCandidates, input);
+  const rankedDegradations = rank([...byId].map(([id, ggd]) => ({ id, ggd })), input);
+  const best = rankedGroups[0];
+  return {
+    chosen: best.id,
+    chosenDistance: best.distance,
+    groups: rankedGroups,
+    degradations: rankedDegradations,
+    ood: oodThreshold !== undefined && best.distance > oodThreshold,
+    predictedGain: calibration ? calibration.intercept + calibration.slope * best.distance : null,
+  };
+}
