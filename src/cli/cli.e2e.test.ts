@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseManifest, type Manifest } from '../core/manifest';
+import { makeImageFolder, runCli, runCliJson, tempDir } from './test-support';
+
+/**
+ * The CLI end to end on tiny generated photos: the whole `grids zoo` pipeline (tiny preset: a few
+ * training steps per model), then every command on its outputs.
+ */
+describe('grids CLI end to end', () => {
+  let train: string, val: string, work: string, out: string;
+  let manifest: Manifest;
+
+  beforeAll(async () => {
+    train = await makeImageFolder(4, 80, 10);
+    val = await makeImageFolder(3, 64, 50);
+    work = await tempDir('grids-zoo-work-');
+    out = await tempDir('grids-zoo-out-');
+    const result = await runCli(['zoo', '--preset', 'tiny', '--images', train, '--val-images', val, '--work', work, '--out', out, '--workers', '2', '--backend', 'wasm']);
+    if (result.code !== 0) throw new Error(`grids zoo failed:\n${result.stderr}`);
+    manifest = parseManifest(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')));
+  }, 600_000);
+
+  it('every command has --help', async () => {
+    for (const command of ['', 'degrade', 'train', 'export', 'eval', 'similarity', 'search', 'jobs', 'zoo', 'select', 'restore']) {
+      const result = await runCli(command ? [command, '--help'] : ['--help']);
+      expect(result.code, command).toBe(0);
+      expect(result.stdout).toMatch(/Usage: grids/);
+    }
+  }, 120_000);
+
+  it('zoo writes a manifest that validates, with every model file it names', async () => {
+    expect(manifest.preset).toBe('tiny');
+    expect(manifest.references).toHaveLength(11);
+    expect(manifest.similarity.symmetric).toHaveLength(11);
+    const covered = manifest.groups.flatMap((g) => g.members).sort();
+    expect(covered).toHaveLength(11);
+    for (const file of [manifest.descriptor.file, manifest.baseline!.file, ...manifest.groups.map((g) => g.model.file)]) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    expect(manifest.evaluation!.tables.rows).toHaveLength(11);
+    expect(Number.isFinite(manifest.selection.oodThreshold)).toBe(true);
+    const report = JSON.parse(await readFile(join(work, 'zoo-report.json'), 'utf8'));
+    expect(report.calibration.samples.length).toBe(3 * (11 + 3));
+    expect(Object.keys(report.timings)).toContain('search');
+  });
+
+  it('a second zoo run resumes: every stage is reported done and nothing retrains', async () => {
+    const result = await runCli(['zoo', '--preset', 'tiny', '--images', train, '--val-images', val, '--work', work, '--out', out, '--workers', '2', '--backend', 'wasm']);
+    expect(result.code, result.stderr).toBe(0);
+    for (const stage of ['descriptor', 'similarity', 'eval-single', 'eval-baseline', 'search', 'eval-grids', 'calibration']) {
+      expect(result.stderr).toContain(`[${stage}] done earlier`);
+    }
+    expect(result.stderr).not.toMatch(/training images from/);
+  }, 300_000);
+
+  it('degrade gives the same bytes for the same seed, and refuses an unknown type clearly', async () => {
+    const dir = await tempDir();
+    const input = join(val, (await readdir(val))[0]);
+    const a = await runCliJson<{ params: unknown }>(['degrade', '--type', 'jpeg', '--seed', '3', input, join(dir, 'a.png')]);
+    await runCliJson(['degrade', '--type', 'jpeg', '--seed', '3', input, join(dir, 'b.png')]);
+    expect(await readFile(join(dir, 'a.png'))).toEqual(await readFile(join(dir, 'b.png')));
+    expect(a.params).toHaveProperty('quality');
+    const bad = await runCli(['degrade', '--type', 'fog', input, join(dir, 'c.png')]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/unknown degradation "fog"/);
+  }, 60_000);
+
+  it('eval scores the group models and the degraded input', async () => {
+    const group = manifest.groups[0];
+    const dir = await tempDir();
+    const result = await runCliJson<{ input: { perTask: Record<string, { psnr: number }> }; models: Record<string, { average: { psnr: number } }> }>([
+      'eval', '--models', `g=${join(out, group.model.file)}`, '--images', val, '--tasks', group.members.join(','), '--crop', '48', '--out', dir,
+    ]);
+    expect(Object.keys(result.input.perTask).sort()).toEqual([...group.members].sort());
+    expect(Number.isFinite(result.models.g.average.psnr)).toBe(true);
+    expect(await readFile(join(dir, 'eval.md'), 'utf8')).toMatch(/\| \*\*average\*\* \|/);
+  }, 60_000);
+
+  it('similarity writes matrices, an SVG heatmap and the separation report', async () => {
+    const dir = await tempDir();
+    const result = await runCliJson<{ order: string[]; matrices: { forward: number[][] }; separation: unknown[] }>([
+      'similarity', '--descriptor', join(out, manifest.descriptor.file), '--layer', 'last_block', '--images', train,
+      '--patch-size', '12', '--patches', '8', '--k', '4', '--tasks', 'jpeg,gaussian_noise,salt_pepper', '--out', dir,
+    ]);
+    expect(result.order).toEqual(['jpeg', 'gaussian_noise', 'salt_pepper']);
+    expect(result.matrices.forward.map((r) => r[0])[0]).toBe(0);
+    expect(result.separation).toHaveLength(3);
+    expect(await readFile(join(dir, 'similarity.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
+  }, 120_000);
+
+  it('search reuses memoised verifications: a rerun trains nothing and finds the same partition', async () => {
+    const result = await runCli([
+      'search', '--similarity', join(work, 'similarity', 'similarity.json'), '--single-eval', join(work, 'eval', 'single.json'),
+      '--val-images', val, '--crop', '48', '--images', train, '--out', join(work, 'search'), '--width', '4', '--depth', '1',
+      '--steps', '2', '--batch', '2', '--patch', '16', '--backend', 'wasm',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/verifying/);
+    expect(JSON.parse(result.stdout).partition).toEqual(manifest.search!.partition);
+  }, 120_000);
+
+  it('select and restore use the manifest: one selection per image, PNGs named after the originals', async () => {
+    const images = (await readdir(val)).map((f) => join(val, f));
+    const selections = await runCliJson<{ chosen: string; distance: number }[]>(['select', '--manifest', join(out, 'manifest.json'), ...images]);
+    expect(selections).toHaveLength(images.length);
+    for (const s of selections) expect(manifest.groups.map((g) => g.id)).toContain(s.chosen);
+
+    const input = await tempDir();
+    for (const f of await readdir(val)) await writeFile(join(input, f.replace('.png', '.photo.png')), await readFile(join(val, f)));
+    await writeFile(join(input, 'broken.png'), 'not an image');
+    const restoredDir = await tempDir();
+    const result = await runCli(['restore', '--in', input, '--out', restoredDir, '--manifest', join(out, 'manifest.json')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/skipping .*broken\.png: not a readable image/);
+    expect((await readdir(restoredDir)).filter((f) => f.endsWith('.png')).sort()).toEqual((await readdir(val)).map((f) => f.replace('.png', '.photo.png')).sort());
+  }, 120_000);
+
+  it('a folder with no usable image is an error, in the user’s terms', async () => {
+    const empty = await tempDir();
+    await mkdir(join(empty, 'sub'));
+    await writeFile(join(empty, 'notes.txt'), 'hello');
+    const result = await runCli(['eval', '--models', join(out, manifest.baseline!.file), '--images', empty]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/no usable image in/);
+  }, 60_000);
+});

@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Command } from 'commander';
+import { analyseImage, type ImageAnalysis } from '../../core/analysis';
+import { clipInPlace, quantize8 } from '../../core/image';
+import { parseManifest, type Manifest } from '../../core/manifest';
+import { atomicWrite, readImage, readImageFolder, writePng } from '../io/images';
+import { createFeatureExtractor } from '../onnx/descriptor';
+import { loadSession, releaseSessions, restoreImage } from '../onnx/ort-node';
+import { info, integer, printJson } from '../options';
+import { createProgress } from '../progress';
+
+/** The folder workflow: the same analysis and selection as the browser, from the same manifest. */
+export async function loadManifest(path: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the model manifest ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (build one with \`grids zoo\`)`);
+  }
+  return parseManifest(JSON.parse(text));
+}
+
+function summary(image: string, analysis: ImageAnalysis) {
+  const s = analysis.selection;
+  return {
+    image,
+    chosen: s.chosen,
+    distance: s.chosenDistance,
+    ood: s.ood,
+    predictedGain: s.predictedGain,
+    groups: s.groups,
+    degradations: s.degradations,
+    ggd: analysis.statistic.ggd,
+  };
+}
+
+async function analyser(manifestPath: string) {
+  const manifest = await loadManifest(manifestPath);
+  const root = dirname(manifestPath);
+  const extract = createFeatureExtractor(await loadSession(join(root, manifest.descriptor.file)), manifest.descriptor.layer);
+  return { manifest, root, analyse: (image: Parameters<typeof analyseImage>[0]) => analyseImage(image, manifest, extract) };
+}
+
+export function registerSelectRestore(program: Command): void {
+  program
+    .command('select')
+    .description('pick the group model for each image (DDR statistic → KL to each group), with distances, OOD flag and predicted gain')
+    .argument('<images...>', 'image files')
+    .option('--manifest <path>', 'model manifest', 'public/models/manifest.json')
+    .action(async (images: string[], opts: { manifest: string }) => {
+      const { analyse } = await analyser(opts.manifest);
+      const results = [];
+      for (const path of images) {
+        try {
+          const analysis = await analyse(await readImage(path));
+          const s = analysis.selection;
+          info(`${path}: ${s.chosen} (distance ${s.chosenDistance.toFixed(3)}${s.ood ? ', OUT OF DISTRIBUTION' : ''}${s.predictedGain !== null ? `, predicted gain ${s.predictedGain.toFixed(2)} dB` : ''})`);
+          results.push(summary(path, analysis));
+        } catch (error) {
+          info(`${path}: skipped, ${(error as Error).message.split('\n')[0]}`);
+          results.push({ image: path, error: (error as Error).message.split('\n')[0] });
+        }
+      }
+      await releaseSessions();
+      printJson(results);
+      if (results.some((r) => 'error' in r)) process.exitCode = 1;
+    });
+
+  program
+    .command('restore')
+    .description('restore every image in a folder with its selected group model (tiled), writing PNGs named after the originals')
+    .requiredOption('--in <dir>', 'folder of degraded images')
+    .requiredOption('--out <dir>', 'folder for restored PNGs and report.json')
+    .option('--manifest <path>', 'model manifest', 'public/models/manifest.json')
+    .option('--group <id>', 'use this group for every image instead of selecting ("baseline" for the mix model)')
+    .option('--tile <px>', 'tile size', integer('--tile', 16), 256)
+    .action(async (opts: { in: string; out: string; manifest: string; group?: string; tile: number }) => {
+      const { manifest, root, analyse } = await analyser(opts.manifest);
+      if (opts.group && opts.group !== 'baseline' && !manifest.groups.some((g) => g.id === opts.group)) {
+        throw new Error(`unknown group "${opts.group}"; the manifest has: ${manifest.groups.map((g) => g.id).join(', ')}, baseline`);
+      }
+      if (opts.group === 'baseline' && !manifest.baseline) throw new Error('this manifest has no baseline model');
+      const images = await readImageFolder(opts.in, { warn: info });
+      const progress = createProgress('restore', images.length);
+      const report = [];
+      for (const [i, { name, image }] of images.entries()) {
+        const analysis = await analyse(image);
+        const groupId = opts.group ?? analysis.selection.chosen;
+        const model = groupId === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === groupId)!.model;
+        const restored = quantize8(clipInPlace(await restoreImage(await loadSession(join(root, model.file)), image, { tile: opts.tile })));
+        const output = join(opts.out, `${basename(name, extname(name))}.png`);
+        await writePng(output, restored);
+        report.push({ ...summary(name, analysis), used: groupId, output });
+        progress.update(i + 1, name);
+      }
+      progress.stop();
+      await atomicWrite(join(opts.out, 'report.json'), JSON.stringify(report, null, 2));
+      await releaseSessions();
+      printJson(report.map(({ image, used, distance, ood, predictedGain, output }) => ({ image, used, distance, ood, predictedGain, output })));
+    });
+}

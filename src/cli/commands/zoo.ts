@@ -1,0 +1,31 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { BACKEND_CHOICES, type BackendChoice } from '../tf/backend';
+import { info, integer, printJson } from '../options';
+import { buildZoo } from '../zoo/pipeline';
+import { PRESETS } from '../zoo/presets';
+
+export function registerZoo(program: Command): void {
+  program
+    .command('zoo')
+    .description('the whole pipeline: descriptor, references and similarity, single-task models, mix baseline, grouping search, group models, calibration, manifest.json (resumable)')
+    .addOption(new Option('--preset <name>', 'recipe').choices(Object.keys(PRESETS)).default('smoke'))
+    .requiredOption('--images <dir>', 'clean training photos')
+    .requiredOption('--val-images <dir>', 'clean validation photos (evaluation and calibration)')
+    .option('--out <dir>', 'where the app reads models from', 'public/models')
+    .option('--work <dir>', 'checkpoints, logs and intermediate results (default: runs/zoo-<preset>)')
+    .option('--workers <n>', 'parallel training processes (one core each)', integer('--workers', 1), availableParallelism())
+    .addOption(new Option('--backend <name>', 'tfjs backend for training').choices(BACKEND_CHOICES as unknown as string[]).default('auto'))
+    .action(async (opts: { preset: string; images: string; valImages: string; out: string; work?: string; workers: number; backend: BackendChoice }) => {
+      const preset = PRESETS[opts.preset];
+      const work = opts.work ?? join('runs', `zoo-${preset.name}`);
+      const started = Date.now();
+      const manifest = await buildZoo({
+        preset, images: opts.images, valImages: opts.valImages, work, out: opts.out, workers: opts.workers, backend: opts.backend, log: info,
+        command: `grids ${process.argv.slice(2).join(' ')}`,
+      });
+      info(`zoo ready in ${((Date.now() - started) / 60000).toFixed(1)} min: ${manifest.groups.length} groups → ${join(opts.out, 'manifest.json')}`);
+      printJson({ out: opts.out, work, groups: manifest.groups.map((g) => g.members), selection: manifest.selection });
+    });
+}

@@ -1,0 +1,285 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids';
+import { DEGRADATION_TABLE } from '../../core/degradations/table';
+import { groupGgd } from '../../core/selection';
+import { parseManifest, type Manifest, type ModelInfo } from '../../core/manifest';
+import { evaluate, type EvalImage, type EvalResult } from '../eval/evaluate';
+import { atomicWrite, readImageFolder } from '../io/images';
+import { exportCheckpoint } from '../commands/export';
+import { runQueue, writeQueue } from '../jobs/runner';
+import { createFeatureExtractor } from '../onnx/descriptor';
+import { loadSession, releaseSessions } from '../onnx/ort-node';
+import { featureOutputName } from '../onnx/writer';
+import { heatmapSvg } from '../report/heatmap-svg';
+import { runGroupSearch, singleTaskPsnrFrom, groupKey, type Recipe } from '../search/group-search';
+import { buildReferences, type ReferenceSet } from '../similarity/references';
+import { train } from '../train/trainer';
+import type { BackendChoice } from '../tf/backend';
+import { calibrate, type CalibrationResult } from './calibrate';
+import type { ZooPreset } from './presets';
+
+/**
+ * `grids zoo`: the whole GRIDS pipeline, stage by stage, each stage skipped when its output exists
+ * (and every training resumable), so an interrupted build continues where it stopped:
+ * descriptor → references & similarity → single-task models + mix baseline (parallel jobs) →
+ * evaluation → grouping search → group models → calibration → manifest + ONNX files in `out`.
+ */
+export interface ZooOptions {
+  preset: ZooPreset;
+  images: string;
+  valImages: string;
+  work: string;
+  out: string;
+  workers: number;
+  backend: BackendChoice;
+  log: (line: string) => void;
+  /** The command line, recorded in the report. */
+  command: string;
+}
+
+export interface ZooReport {
+  preset: ZooPreset;
+  command: string;
+  machine: { cpus: number; model: string; platform: string; node: string };
+  timings: Record<string, number>;
+  references: ReferenceSet;
+  evaluation: { single: EvalResult; baseline: EvalResult; grids: EvalResult };
+  search: unknown;
+  calibration: Omit<CalibrationResult, 'samples'> & { samples: CalibrationResult['samples'] };
+}
+
+async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+/** Runs `stage` unless its output file exists; records its duration. */
+async function stage<T>(name: string, output: string, timings: Record<string, number>, log: (l: string) => void, run: () => Promise<T>): Promise<T> {
+  if (existsSync(output)) {
+    log(`[${name}] done earlier (${output})`);
+    return readJson<T>(output);
+  }
+  log(`[${name}] running`);
+  const started = Date.now();
+  const result = await run();
+  await atomicWrite(output, JSON.stringify(result, null, 2));
+  timings[name] = (Date.now() - started) / 1000;
+  log(`[${name}] finished in ${timings[name].toFixed(0)} s`);
+  return result;
+}
+
+function restorerRecipe(o: ZooOptions, overrides: Partial<Recipe> = {}): Recipe {
+  const r = o.preset.restorer;
+  return {
+    arch: 'srresnet', archOptions: { width: r.width, depth: r.depth, activation: r.activation },
+    imagesDir: o.images, steps: r.steps, batch: r.batch, patch: r.patch, lr: r.lr, minLr: 1e-6,
+    warmup: Math.round(r.steps * 0.02), optimizer: 'adam', weightDecay: 0, seed: o.preset.seed,
+    checkpointEvery: 50, backend: o.backend, logEvery: 10, ...overrides,
+  };
+}
+
+/** `grids train` arguments for a restorer job in the queue. */
+function trainArgs(o: ZooOptions, tasks: string, outDir: string): string[] {
+  const r = o.preset.restorer;
+  return [
+    'train', '--arch', 'srresnet', '--width', String(r.width), '--depth', String(r.depth), '--activation', r.activation,
+    '--tasks', tasks, '--images', resolve(o.images), '--steps', String(r.steps), '--batch', String(r.batch), '--patch', String(r.patch),
+    '--lr', String(r.lr), '--min-lr', '1e-6', '--warmup', String(Math.round(r.steps * 0.02)), '--seed', String(o.preset.seed),
+    '--checkpoint-every', '50', '--backend', o.backend, '--out', resolve(outDir), '--resume',
+  ];
+}
+
+async function modelInfo(file: string, outDir: string, width: number, depth: number, arch = 'srresnet'): Promise<ModelInfo> {
+  return { file: relative(outDir, file).split('\\').join('/'), sizeBytes: (await stat(file)).size, arch, width, depth };
+}
+
+export async function buildZoo(o: ZooOptions): Promise<Manifest> {
+  const { preset, work, log } = o;
+  const timingsPath = join(work, 'timings.json');
+  const timings: Record<string, number> = existsSync(timingsPath) ? await readJson(timingsPath) : {};
+  const saveTimings = () => atomicWrite(timingsPath, JSON.stringify(timings, null, 2));
+  await mkdir(work, { recursive: true });
+  const tasks = [...DEGRADATION_IDS];
+  const valImages: EvalImage[] = (await readImageFolder(o.valImages, { warn: log })).map((l) => ({ name: l.name, image: l.image }));
+
+  // 1. The descriptor: SRResNet for bicubic SR, exported with both DDR feature layers.
+  const descriptorOnnx = join(work, 'descriptor', 'model.onnx');
+  await stage('descriptor', join(work, 'descriptor', 'stage.json'), timings, log, async () => {
+    const d = preset.descriptor;
+    const trained = await train({
+      arch: 'srresnet-sr', archOptions: { width: d.width, depth: d.depth, scale: d.scale, activation: 'relu' }, tasks: 'bicubic-sr',
+      imagesDir: o.images, steps: d.steps, batch: d.batch, patch: d.patch, lr: d.lr, minLr: 1e-6, warmup: Math.round(d.steps * 0.02),
+      optimizer: 'adam', weightDecay: 0, seed: preset.seed, outDir: join(work, 'descriptor'), resume: true, checkpointEvery: 50,
+      backend: o.backend, logEvery: 10,
+    }, { log });
+    if (trained.interrupted) throw new Error('interrupted; run grids zoo again to resume');
+    return { ...(await exportCheckpoint(trained.modelPath, descriptorOnnx)), train: trained };
+  });
+  await saveTimings();
+
+  // 2. Reference GGDs and the similarity matrices, from training photos (never the validation ones).
+  const protocol = { patchSize: preset.ddr.patchSize, patchCount: preset.ddr.patchCount, seed: preset.seed, k: preset.ddr.k, trimSigmas: 5 };
+  const extract = createFeatureExtractor(await loadSession(descriptorOnnx), preset.ddr.layer);
+  const references = await stage('similarity', join(work, 'similarity', 'similarity.json'), timings, log, async () => {
+    const images = (await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages, minSize: preset.ddr.patchSize })).map((l) => l.image);
+    const result = await buildReferences({ images, tasks, protocol, extract });
+    await atomicWrite(join(work, 'similarity', 'similarity.svg'), heatmapSvg(result.matrices.symmetric, result.order, { title: `Degradation distance (${preset.ddr.layer})` }));
+    log(`  ${result.separatedCount}/${tasks.length} degradations nearest their own reference`);
+    return result;
+  });
+  await saveTimings();
+
+  // 3. Single-task models and the mix baseline: independent trainings, in parallel processes.
+  const modelDir = (name: string) => join(work, 'models', name);
+  const onnxOf = (name: string) => join(modelDir(name), 'model.onnx');
+  const names = [...tasks.map((t) => `single-${t}`), 'baseline'];
+  if (!names.every((n) => existsSync(onnxOf(n)))) {
+    const queuePath = join(work, 'queue.json');
+    await writeQueue(queuePath, names.flatMap((name) => {
+      const taskArg = name === 'baseline' ? 'all' : name.slice('single-'.length);
+      return [
+        { id: `train-${name}`, args: trainArgs(o, taskArg, modelDir(name)) },
+        // Queue jobs run in the queue's folder: give them absolute paths.
+        { id: `export-${name}`, args: ['export', resolve(modelDir(name), 'model.ckpt'), resolve(onnxOf(name))], after: [`train-${name}`] },
+      ];
+    }));
+    const started = Date.now();
+    const summary = await runQueue(queuePath, { workers: o.workers });
+    timings.trainings = (timings.trainings ?? 0) + (Date.now() - started) / 1000;
+    await saveTimings();
+    if (summary.interrupted) throw new Error('interrupted; run grids zoo again to resume the trainings from their checkpoints');
+    if (summary.failed.length || summary.blocked.length) {
+      throw new Error(`training jobs failed: ${[...summary.failed.map((f) => f.id), ...summary.blocked].join(', ')}; see ${join(work, 'logs')}, then run grids zoo again`);
+    }
+  }
+
+  // 4. Evaluation of the single-task models (each on its own degradation) and the baseline.
+  const evalCommon = { images: valImages, seed: preset.eval.seed, crop: preset.eval.crop };
+  const single = await stage('eval-single', join(work, 'eval', 'single.json'), timings, log, async () => {
+    const perTask: EvalResult[] = [];
+    for (const t of tasks) perTask.push(await evaluate({ ...evalCommon, models: [{ name: t, file: onnxOf(`single-${t}`) }], tasks: [t] }));
+    // One result with every single-task model, each scored on its own degradation.
+    return { protocol: { ...perTask[0].protocol, tasks }, input: mergeInput(perTask, tasks), models: Object.assign({}, ...perTask.map((r) => r.models)) } as EvalResult;
+  });
+  const baseline = await stage('eval-baseline', join(work, 'eval', 'baseline.json'), timings, log, () =>
+    evaluate({ ...evalCommon, models: [{ name: 'baseline', file: onnxOf('baseline') }], tasks }));
+  await saveTimings();
+
+  // 5. The grouping search; verifications fine-tune from the baseline when the preset says so.
+  const search = await stage('search', join(work, 'search', 'stage.json'), timings, log, async () => {
+    const recipe = preset.verifyFineTune
+      ? restorerRecipe(o, { init: join(modelDir('baseline'), 'model.ckpt'), steps: preset.verifySteps, warmup: 0 })
+      : restorerRecipe(o);
+    const outcome = await runGroupSearch({
+      order: references.order, distances: references.matrices.symmetric, delta: preset.delta,
+      singleTaskPsnr: singleTaskPsnrFrom(single), recipe, valImages, evalSeed: preset.eval.seed, crop: preset.eval.crop,
+      outDir: join(work, 'search'), log,
+    });
+    return { ...outcome, verifications: outcome.verifications.map((v) => ({ ...v, group: v.group.map((i) => references.order[i]) })) };
+  });
+  await saveTimings();
+
+  // 6. The group models: a verified mix model per group, the single-task model for a singleton.
+  const partition = search.partitionIds;
+  const groupFile = (members: DegradationId[]) => (members.length === 1 ? onnxOf(`single-${members[0]}`) : search.records[groupKey(members)].onnx);
+  const groups = partition.map((members, i) => ({ id: `group-${i + 1}`, members, file: groupFile(members) }));
+  const grids = await stage('eval-grids', join(work, 'eval', 'grids.json'), timings, log, async () => {
+    const perGroup: EvalResult[] = [];
+    for (const g of groups) perGroup.push(await evaluate({ ...evalCommon, models: [{ name: g.id, file: g.file }], tasks: g.members }));
+    // Per degradation, the score of the group model that serves it: the GRIDS row of Table 1.
+    const perTask = Object.fromEntries(groups.flatMap((g, i) => g.members.map((d) => [d, perGroup[i].models[g.id].perTask[d]!])));
+    const averageOf = (key: 'psnr' | 'psnrY' | 'ssim') => tasks.reduce((a, t) => a + perTask[t][key], 0) / tasks.length;
+    return {
+      protocol: { ...perGroup[0].protocol, tasks },
+      input: mergeInput(perGroup, tasks),
+      models: { grids: { file: 'per group', perTask, average: { psnr: averageOf('psnr'), psnrY: averageOf('psnrY'), ssim: averageOf('ssim') } } },
+    } as EvalResult;
+  });
+  await saveTimings();
+
+  // 7. Calibration of the OOD threshold and the gain prediction, on the validation photos.
+  const calibration = await stage('calibration', join(work, 'calibration.json'), timings, log, () =>
+    calibrate({ images: valImages, crop: preset.eval.crop, seed: preset.eval.seed + 1, protocol, extract, references: references.references, groups, tasks }));
+  await saveTimings();
+
+  // 8. Publish: ONNX files with stable names, manifest.json (validated), and the full report.
+  await mkdir(o.out, { recursive: true });
+  const publish = async (from: string, name: string) => {
+    const to = join(o.out, name);
+    await copyFile(from, to);
+    return to;
+  };
+  const r = preset.restorer, d = preset.descriptor;
+  const publishedGroups = [];
+  for (const g of groups) {
+    const file = await publish(g.file, `${g.id}.onnx`);
+    publishedGroups.push({ id: g.id, name: g.members.map((m) => DEGRADATION_TABLE[m].name).join(' + '), members: g.members, model: await modelInfo(file, o.out, r.width, r.depth) });
+  }
+  const baselineFile = await publish(onnxOf('baseline'), 'baseline.onnx');
+  const descriptorFile = await publish(descriptorOnnx, 'descriptor.onnx');
+  const rows = tasks.map((t) => ({
+    degradation: t,
+    input: baseline.input.perTask[t]!.psnr,
+    singleTask: single.models[t].perTask[t]!.psnr,
+    baseline: baseline.models.baseline.perTask[t]!.psnr,
+    grids: grids.models.grids.perTask[t]!.psnr,
+  }));
+  const manifest = parseManifest({
+    version: 1,
+    createdAt: new Date().toISOString(),
+    preset: preset.name,
+    notes: `Built by: ${o.command}`,
+    degradations: tasks.map((t) => ({ id: t, name: DEGRADATION_TABLE[t].name, params: tableRanges(t) })),
+    descriptor: {
+      file: relative(o.out, descriptorFile), arch: 'srresnet-sr', scale: d.scale, layer: preset.ddr.layer,
+      input: { patchSize: protocol.patchSize, patchCount: protocol.patchCount, seed: protocol.seed },
+      pca: { k: protocol.k }, trimSigmas: protocol.trimSigmas, featureOutput: featureOutputName(preset.ddr.layer),
+    },
+    references: references.references.map((ref) => ({ id: ref.id, ggd: ref.ggd })),
+    similarity: { ...references.matrices, used: 'symmetric' },
+    groups: publishedGroups,
+    baseline: await modelInfo(baselineFile, o.out, r.width, r.depth),
+    selection: { oodThreshold: calibration.oodThreshold, calibration: { slope: calibration.gainFit.slope, intercept: calibration.gainFit.intercept, r: clampUnit(calibration.gainFit.r) } },
+    search: { delta: preset.delta, partition, verifications: search.verifications.map((v: { group: DegradationId[]; deltaP: number; passed: boolean; order: number; phase: string }) => ({ group: v.group, deltaP: v.deltaP, passed: v.passed, order: v.order, phase: v.phase })) },
+    evaluation: { tables: { rows, units: 'dB', description: `PSNR (RGB) on ${preset.eval.crop}px centre crops of ${valImages.length} validation photos, one fixed degradation draw per photo (seed ${preset.eval.seed})` } },
+  });
+  await atomicWrite(join(o.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  const report: ZooReport = {
+    preset, command: o.command,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform, node: process.version },
+    timings, references, evaluation: { single, baseline, grids }, search, calibration,
+  };
+  await atomicWrite(join(work, 'zoo-report.json'), JSON.stringify(report, null, 2));
+  // Group GGDs are derived from the references, but logging them helps when reading a build log.
+  for (const g of groups) {
+    const ggd = groupGgd(g.members.map((m) => references.references.find((ref) => ref.id === m)!.ggd));
+    log(`  ${g.id} {${g.members.join(', ')}}: GGD σ ${ggd.sigma.toFixed(4)} β ${ggd.beta.toFixed(3)}`);
+  }
+  await releaseSessions();
+  return manifest;
+}
+
+function clampUnit(r: number): number {
+  return Math.max(-1, Math.min(1, r));
+}
+
+function mergeInput(results: EvalResult[], tasks: DegradationId[]): EvalResult['input'] {
+  const perTask = Object.assign({}, ...results.map((r) => r.input.perTask)) as EvalResult['input']['perTask'];
+  const average = { psnr: 0, psnrY: 0, ssim: 0 };
+  for (const key of ['psnr', 'psnrY', 'ssim'] as const) average[key] = tasks.reduce((a, t) => a + perTask[t]![key], 0) / tasks.length;
+  return { perTask, average };
+}
+
+/** The manifest's parameter ranges, straight from the degradation table. */
+function tableRanges(id: DegradationId): Record<string, number | { min: number; max: number } | { choices: string[] }> {
+  const out: Record<string, number | { min: number; max: number } | { choices: string[] }> = {};
+  for (const [name, spec] of Object.entries(DEGRADATION_TABLE[id].params)) {
+    if (spec.kind === 'uniform' || spec.kind === 'integer') out[name] = { min: spec.min, max: spec.max };
+    else if (spec.kind === 'choice') out[name] = { choices: [...spec.options] };
+    else if (typeof spec.value === 'number') out[name] = spec.value;
+    else out[name] = { choices: [spec.value] };
+  }
+  return out;
+}

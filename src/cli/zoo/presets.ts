@@ -1,0 +1,57 @@
+import type { Activation } from '../models/graph';
+
+/**
+ * Model-zoo recipes. `smoke` builds a real but weak zoo in under 30 minutes on 2 CPU cores, so the
+ * app runs out of the box; `full` is the research run (issue: train the shipped zoo).
+ */
+export interface ZooPreset {
+  name: string;
+  descriptor: { width: number; depth: number; scale: number; steps: number; batch: number; patch: number; lr: number };
+  restorer: { width: number; depth: number; activation: Activation; steps: number; batch: number; patch: number; lr: number };
+  /** DDR protocol and the layer it reads. */
+  ddr: { layer: 'hidden_hr' | 'last_block'; patchSize: number; patchCount: number; k: number; referenceImages: number };
+  eval: { crop: number; seed: number };
+  delta: number;
+  /** Verifications fine-tune from the mix baseline (cheaper) instead of training from scratch. */
+  verifyFineTune: boolean;
+  /** Steps of a fine-tuned verification (the from-scratch ones use restorer.steps). */
+  verifySteps: number;
+  seed: number;
+}
+
+export const PRESETS: Record<string, ZooPreset> = {
+  /** For the CLI's end-to-end test on tiny generated images: seconds per stage, useless models. */
+  tiny: {
+    name: 'tiny',
+    descriptor: { width: 4, depth: 1, scale: 2, steps: 3, batch: 2, patch: 8, lr: 1e-3 },
+    restorer: { width: 4, depth: 1, activation: 'relu', steps: 3, batch: 2, patch: 16, lr: 1e-3 },
+    ddr: { layer: 'last_block', patchSize: 12, patchCount: 8, k: 4, referenceImages: 3 },
+    eval: { crop: 48, seed: 0 },
+    delta: 0.7,
+    verifyFineTune: true,
+    verifySteps: 2,
+    seed: 0,
+  },
+  smoke: {
+    name: 'smoke',
+    descriptor: { width: 16, depth: 2, scale: 4, steps: 300, batch: 8, patch: 16, lr: 5e-4 },
+    restorer: { width: 16, depth: 2, activation: 'relu', steps: 250, batch: 8, patch: 32, lr: 5e-4 },
+    ddr: { layer: 'hidden_hr', patchSize: 16, patchCount: 48, k: 16, referenceImages: 24 },
+    eval: { crop: 128, seed: 0 },
+    delta: 0.7,
+    verifyFineTune: true,
+    verifySteps: 100,
+    seed: 0,
+  },
+  full: {
+    name: 'full',
+    descriptor: { width: 32, depth: 6, scale: 4, steps: 4000, batch: 16, patch: 24, lr: 2e-4 },
+    restorer: { width: 32, depth: 4, activation: 'relu', steps: 4000, batch: 16, patch: 48, lr: 2e-4 },
+    ddr: { layer: 'hidden_hr', patchSize: 24, patchCount: 96, k: 48, referenceImages: 96 },
+    eval: { crop: 256, seed: 0 },
+    delta: 0.7,
+    verifyFineTune: true,
+    verifySteps: 1000,
+    seed: 0,
+  },
+};
