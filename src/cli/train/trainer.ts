@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import type { RgbImage } from '../../core/image';
 import { createRng, createRngFromState } from '../../core/random';
 import type { DegradationId } from '../../core/degradations/ids';
 import { readImageFolder } from '../io/images';
@@ -56,6 +57,23 @@ export interface TrainResult {
   interrupted: boolean;
 }
 
+/**
+ * Training photos stay loaded for the life of the process: the grouping search trains one model
+ * per verification, and decoding a few hundred photos each time costs more than a short fine-tune.
+ */
+const imageCache = new Map<string, Promise<RgbImage[]>>();
+
+function trainingImages(dir: string, minSize: number, limit: number | undefined, log: (line: string) => void): Promise<RgbImage[]> {
+  const key = JSON.stringify([dir, minSize, limit ?? null]);
+  let images = imageCache.get(key);
+  if (!images) {
+    images = readImageFolder(dir, { warn: log, minSize, limit }).then((loaded) => loaded.map((l) => l.image));
+    images.catch(() => imageCache.delete(key));
+    imageCache.set(key, images);
+  }
+  return images;
+}
+
 export const STATE_FILE = 'state.ckpt';
 export const MODEL_FILE = 'model.ckpt';
 export const LOG_FILE = 'train-log.jsonl';
@@ -96,7 +114,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   for (const line of backend.log) log(`backend ${line}`);
   const spec: TaskSpec = options.tasks === 'bicubic-sr' ? { kind: 'sr', scale: graph.scale } : { kind: 'restore', tasks: options.tasks };
   const cropSize = options.patch * graph.scale;
-  const images = (await readImageFolder(options.imagesDir, { warn: log, minSize: cropSize, limit: options.imageLimit })).map((l) => l.image);
+  const images = await trainingImages(options.imagesDir, cropSize, options.imageLimit, log);
   log(`${images.length} training images from ${options.imagesDir}`);
 
   let params: ParamValues;
