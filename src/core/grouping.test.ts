@@ -320,6 +320,28 @@ describe('searchGroups with verifiers that contradict the ranking', () => {
     }
   });
 
+  it('a verification budget caps the calls and still yields a valid partition', async () => {
+    const rng = createRng(91);
+    for (let k = 0; k < 30; k++) {
+      const n = 6 + (k % 5);
+      const d = randomDistances(rng, n);
+      const budget = k % 6;
+      const { verify, calls, answers } = spyVerifier(hashedCoin(rng.int(0, 2 ** 31), 0.5));
+      const result = await searchGroups({ distances: d, delta: DELTA, verify, maxVerifications: budget });
+      expect(calls.length).toBeLessThanOrEqual(budget);
+      expectValidResult(n, result, answers);
+      const unlimited = await searchGroups({ distances: d, delta: DELTA, verify: spyVerifier(hashedCoin(1, 0.5)).verify });
+      expect(unlimited.budgetExhausted).toBe(false);
+    }
+    // A budget larger than what the search needs changes nothing.
+    const d = randomDistances(rng, 7);
+    const make = () => spyVerifier((g) => meanDistance(d, g) - 2.6).verify;
+    const free = await searchGroups({ distances: d, delta: DELTA, verify: make() });
+    const capped = await searchGroups({ distances: d, delta: DELTA, verify: make(), maxVerifications: free.verifierCalls });
+    expect(capped.partition).toEqual(free.partition);
+    expect(capped.budgetExhausted).toBe(false);
+  });
+
   it('reports how often it stays optimal under plausible inconsistent verifiers', async () => {
     const rng = createRng(5);
     for (const [name, kind] of Object.entries(inconsistentKinds)) {

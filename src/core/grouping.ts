@@ -90,6 +90,11 @@ export interface GroupingOptions {
   onVerification?: (verification: Verification) => void;
   /** Checked before and after each verification. */
   signal?: AbortSignalLike;
+  /**
+   * At most this many verifier calls (each is a training). Once spent, groups not yet verified
+   * count as failing: the result still satisfies δ, but may use more groups than the optimum.
+   */
+  maxVerifications?: number;
 }
 
 export interface GroupingResult {
@@ -103,6 +108,8 @@ export interface GroupingResult {
   verifierCalls: number;
   /** candidateCounts[L - 1] = groups of size L kept after prefiltering (n for L = 1, 0 above L_max). */
   candidateCounts: number[];
+  /** True when maxVerifications ran out, so unverified groups were treated as failing. */
+  budgetExhausted: boolean;
 }
 
 export interface RankedGroup {
@@ -242,6 +249,7 @@ export async function searchGroups(options: GroupingOptions): Promise<GroupingRe
     verifications: ledger.log,
     verifierCalls: ledger.log.length,
     candidateCounts,
+    budgetExhausted: ledger.budgetExhausted(),
   };
 }
 
@@ -271,12 +279,16 @@ interface Ledger {
   /** Memoised verification: calls the verifier only for a non-singleton group not seen before. */
   passes(mask: number, members: number[], phase: VerificationPhase): Promise<boolean>;
   log: Verification[];
+  budgetExhausted(): boolean;
 }
 
 function createLedger(options: GroupingOptions): Ledger {
   const { verify, delta, onVerification, signal } = options;
+  const budget = options.maxVerifications ?? Infinity;
+  if (!(budget >= 0)) throw new RangeError(`maxVerifications must be ≥ 0, got ${budget}`);
   const outcomes = new Map<number, boolean>();
   const log: Verification[] = [];
+  let exhausted = false;
   const throwIfAborted = () => {
     if (signal?.aborted) throw new GroupingAbortedError(log.length, signal.reason);
   };
@@ -284,9 +296,16 @@ function createLedger(options: GroupingOptions): Ledger {
   return {
     known,
     log,
+    budgetExhausted: () => exhausted,
     async passes(mask, members, phase) {
       const cached = known(mask);
       if (cached !== undefined) return cached;
+      if (log.length >= budget) {
+        // Out of budget: an unverified group may not be used, so it counts as failing (not logged).
+        exhausted = true;
+        outcomes.set(mask, false);
+        return false;
+      }
       throwIfAborted();
       const deltaP = await verify([...members]);
       if (typeof deltaP !== 'number' || Number.isNaN(deltaP)) {

@@ -26,10 +26,11 @@ export function registerSearch(program: Command): void {
     .requiredOption('--val-images <dir>', 'validation photos for the verifications')
     .option('--eval-seed <n>', 'seed of the evaluation degradations', integer('--eval-seed'), 0)
     .option('--crop <px>', 'evaluation centre crop (0 = whole image)', integer('--crop'), 256)
+    .option('--max-verifications <n>', 'cap on verification trainings; once spent, unverified groups count as failing', integer('--max-verifications', 0))
     .option('--verify-init <ckpt>', 'fine-tune each verification from this checkpoint (the mix baseline) instead of training from scratch');
   // The verification trainings take the same options as `grids train`, except what the search sets.
   trainOptionsCommand(command, { withTasks: false });
-  command.action(async (opts: TrainCliOptions & { similarity: string; singleEval: string; delta: number; valImages: string; evalSeed: number; crop: number; verifyInit?: string }) => {
+  command.action(async (opts: TrainCliOptions & { similarity: string; singleEval: string; delta: number; valImages: string; evalSeed: number; crop: number; verifyInit?: string; maxVerifications?: number }) => {
     const similarity = await readJson<{ order: DegradationId[]; matrices: { symmetric: number[][] } }>(opts.similarity, 'similarity file');
     const singleEval = await readJson<EvalResult>(opts.singleEval, 'single-task evaluation');
     const valImages = (await readImageFolder(opts.valImages, { warn: info })).map((l) => ({ name: l.name, image: l.image }));
@@ -44,9 +45,11 @@ export function registerSearch(program: Command): void {
       evalSeed: opts.evalSeed,
       crop: opts.crop || null,
       outDir: opts.out,
+      maxVerifications: opts.maxVerifications,
       log: info,
     });
     await releaseSessions();
+    if (outcome.budgetExhausted) info(`the verification budget (${opts.maxVerifications}) ran out: groups not verified were not used`);
     info(`partition (${outcome.groupCount} groups, ${outcome.verifierCalls} verifications): ${outcome.partitionIds.map((g) => `{${g.join(', ')}}`).join(' ')}`);
     printJson({ partition: outcome.partitionIds, groupCount: outcome.groupCount, lMax: outcome.lMax, verifierCalls: outcome.verifierCalls, out: opts.out });
   });

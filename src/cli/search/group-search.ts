@@ -39,6 +39,8 @@ export interface SearchOptions {
   evalSeed: number;
   crop: number | null;
   outDir: string;
+  /** Cap on verifications (trainings); once spent, unverified groups count as failing. */
+  maxVerifications?: number;
   log?: (line: string) => void;
 }
 
@@ -92,6 +94,7 @@ export async function runGroupSearch(options: SearchOptions): Promise<SearchOutc
   const result = await searchGroups({
     distances: options.distances,
     delta: options.delta,
+    maxVerifications: options.maxVerifications,
     verify: async (indices) => {
       const group = indices.map((i) => options.order[i]);
       const record = await verifyGroup(group, options);
@@ -108,6 +111,8 @@ export async function runGroupSearch(options: SearchOptions): Promise<SearchOutc
     groupCount: result.groupCount,
     lMax: result.lMax,
     verifierCalls: result.verifierCalls,
+    maxVerifications: options.maxVerifications ?? null,
+    budgetExhausted: result.budgetExhausted,
     candidateCounts: result.candidateCounts,
     verifications: result.verifications.map((v) => ({ ...v, group: v.group.map((i) => options.order[i]), record: records[groupKey(v.group.map((i) => options.order[i]))] ?? null })),
   }, null, 2));

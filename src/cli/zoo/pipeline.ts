@@ -175,7 +175,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest> {
     const outcome = await runGroupSearch({
       order: references.order, distances: references.matrices.symmetric, delta: preset.delta,
       singleTaskPsnr: singleTaskPsnrFrom(single), recipe, valImages, evalSeed: preset.eval.seed, crop: preset.eval.crop,
-      outDir: join(work, 'search'), log,
+      outDir: join(work, 'search'), maxVerifications: preset.maxVerifications, log,
     });
     return { ...outcome, verifications: outcome.verifications.map((v) => ({ ...v, group: v.group.map((i) => references.order[i]) })) };
   });

@@ -16,6 +16,8 @@ export interface ZooPreset {
   verifyFineTune: boolean;
   /** Steps of a fine-tuned verification (the from-scratch ones use restorer.steps). */
   verifySteps: number;
+  /** Cap on verification trainings in the search (see GroupingOptions.maxVerifications). */
+  maxVerifications: number;
   seed: number;
 }
 
@@ -30,17 +32,19 @@ export const PRESETS: Record<string, ZooPreset> = {
     delta: 0.7,
     verifyFineTune: true,
     verifySteps: 2,
+    maxVerifications: 12,
     seed: 0,
   },
   smoke: {
     name: 'smoke',
-    descriptor: { width: 16, depth: 2, scale: 4, steps: 300, batch: 8, patch: 16, lr: 5e-4 },
-    restorer: { width: 16, depth: 2, activation: 'relu', steps: 250, batch: 8, patch: 32, lr: 5e-4 },
-    ddr: { layer: 'hidden_hr', patchSize: 16, patchCount: 48, k: 16, referenceImages: 24 },
+    descriptor: { width: 16, depth: 2, scale: 4, steps: 1000, batch: 8, patch: 16, lr: 5e-4 },
+    restorer: { width: 16, depth: 2, activation: 'relu', steps: 1500, batch: 8, patch: 32, lr: 5e-4 },
+    ddr: { layer: 'hidden_hr', patchSize: 16, patchCount: 64, k: 16, referenceImages: 32 },
     eval: { crop: 128, seed: 0 },
     delta: 0.7,
     verifyFineTune: true,
-    verifySteps: 100,
+    verifySteps: 300,
+    maxVerifications: 30,
     seed: 0,
   },
   full: {
@@ -52,6 +56,7 @@ export const PRESETS: Record<string, ZooPreset> = {
     delta: 0.7,
     verifyFineTune: true,
     verifySteps: 1000,
+    maxVerifications: 60,
     seed: 0,
   },
 };
