@@ -36,6 +36,11 @@ describe('DDR protocol', () => {
     expect(() => planPatches([{ width: 7, height: 100 }], protocol)).toThrow(/too small to analyse: it needs at least 8×8 pixels/);
   });
 
+  it('explains a flat image in the user’s terms', async () => {
+    const flat = createImage(20, 20, new Float32Array(20 * 20 * 3).fill(0.4));
+    await expect(analyseDegradation([flat], protocol, pixelFeatures)).rejects.toThrow(/the image looks flat/);
+  });
+
   it('equals the DDR statistic of the stacked patch features, whatever the batch size', async () => {
     const images = [randomImage(40, 30, 1), randomImage(25, 25, 2)];
     const boxes = planPatches(images, protocol);

@@ -1,7 +1,7 @@
 import type { Ggd } from './ggd-types';
 import { cropImage, type RgbImage } from './image';
 import { createRng } from './random';
-import { ddrStatistic, type DdrStatistic } from './ddr';
+import { ddrStatistic, FlatFeaturesError, type DdrStatistic } from './ddr';
 
 /**
  * How a set of images becomes one GGD: the ONE protocol used for the reference degradations (CLI,
@@ -78,7 +78,15 @@ export async function analyseDegradation(
     stack.set(features.rows, start * cols);
     options.onProgress?.(Math.min(start + batch, boxes.length), boxes.length);
   }
-  const statistic = ddrStatistic(stack!, boxes.length, cols, { k: protocol.k, trimSigmas: protocol.trimSigmas });
+  let statistic: DdrStatistic;
+  try {
+    statistic = ddrStatistic(stack!, boxes.length, cols, { k: protocol.k, trimSigmas: protocol.trimSigmas });
+  } catch (error) {
+    if (error instanceof FlatFeaturesError) {
+      throw new RangeError('the image looks flat: every analysed patch is the same, so there is no degradation to measure. Choose a model by hand.');
+    }
+    throw error;
+  }
   return { ...statistic, patches: boxes.length, featureLength: cols };
 }
 

@@ -37,6 +37,14 @@ export interface PcaScores {
   readonly eigenvalues: Float64Array;
 }
 
+/** All rows of the stack are identical, so there is no distribution to fit (e.g. a flat image). */
+export class FlatFeaturesError extends RangeError {
+  constructor() {
+    super('feature stack has no variance: all rows are identical');
+    this.name = 'FlatFeaturesError';
+  }
+}
+
 /** Eigenvalues at or below this fraction of the largest are rounding noise (rank deficiency). */
 export const RELATIVE_RANK_TOLERANCE = 1e-10;
 
@@ -164,7 +172,7 @@ export function pcaScoresViaGram(features: FeatureStack, rows: number, cols: num
   const gram = centredGram(features, rows, cols);
   const { values, vectors } = symmetricEigen(gram, rows);
   const largest = values[0];
-  if (!(largest > 0)) throw new RangeError('feature stack has no variance: all rows are identical');
+  if (!(largest > 0)) throw new FlatFeaturesError();
   let rank = 0;
   while (rank < rows && values[rank] > RELATIVE_RANK_TOLERANCE * largest) rank++;
   const components = Math.min(k, rank, rows - 1);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { centreCrop } from '../eval/evaluate';
 import { atomicWrite, readImageFolder } from '../io/images';
 import { createFeatureExtractor } from '../onnx/descriptor';
 import { loadSession, releaseSessions } from '../onnx/ort-node';
@@ -21,9 +22,10 @@ export function registerSimilarity(program: Command): void {
     .option('--k <n>', 'PCA components', integer('--k', 1), 32)
     .option('--seed <n>', 'seed of degradations and patch positions', integer('--seed'), 0)
     .option('--image-limit <n>', 'use only the first N photos', integer('--image-limit', 1))
+    .option('--crop <px>', 'centre-crop each photo to this side before degrading it (0 = whole photo)', integer('--crop'), 0)
     .requiredOption('--out <dir>', 'write similarity.json and similarity.svg here')
-    .action(async (opts: { descriptor: string; layer: string; images: string; tasks: ReturnType<typeof taskList>; patchSize: number; patches: number; k: number; seed: number; imageLimit?: number; out: string }) => {
-      const images = (await readImageFolder(opts.images, { warn: info, limit: opts.imageLimit, minSize: opts.patchSize })).map((l) => l.image);
+    .action(async (opts: { descriptor: string; layer: string; images: string; tasks: ReturnType<typeof taskList>; patchSize: number; patches: number; k: number; seed: number; imageLimit?: number; crop: number; out: string }) => {
+      const images = (await readImageFolder(opts.images, { warn: info, limit: opts.imageLimit, minSize: opts.patchSize })).map((l) => centreCrop(l.image, opts.crop || null));
       const extract = createFeatureExtractor(await loadSession(opts.descriptor), opts.layer);
       const progress = createProgress('similarity', opts.tasks.length * 2);
       const result = await buildReferences({

@@ -41,6 +41,23 @@ describe('ONNX export', () => {
     expect(new Set(configs.map((c) => c.arch))).toEqual(new Set(Object.keys(ARCHITECTURES)));
   });
 
+  it('a features-only descriptor export keeps just the nodes its outputs need, with the same values', async () => {
+    const { graph } = buildGraph('srresnet-sr', { width: 6, depth: 2, scale: 4 });
+    const params = initParams(graph, createRng(5));
+    const full = await ort.InferenceSession.create(exportOnnx(graph, params));
+    const pruned = exportOnnx(graph, params, { features: ['last_block'], includeOutput: false });
+    const session = await ort.InferenceSession.create(pruned);
+    expect(session.outputNames).toEqual([featureOutputName('last_block')]);
+    expect(pruned.length).toBeLessThan(exportOnnx(graph, params).length / 2); // the upsampling half is gone
+    const rng = createRng(6);
+    const input = new ort.Tensor('float32', Float32Array.from({ length: 3 * 10 * 14 }, () => rng.next()), [1, 3, 10, 14]);
+    const a = (await full.run({ input }))[featureOutputName('last_block')].data as Float32Array;
+    const b = (await session.run({ input }))[featureOutputName('last_block')].data as Float32Array;
+    expect(maxAbsDiff(a, b)).toBe(0);
+    expect(() => exportOnnx(graph, params, { features: [], includeOutput: false })).toThrow(/nothing to export/);
+    expect(() => exportOnnx(graph, params, { features: ['nope'] })).toThrow(/no feature layer "nope"/);
+  });
+
   for (const { arch, options } of configs) {
     it(`onnxruntime-node matches tfjs for ${arch} ${JSON.stringify(options)} at two sizes`, async () => {
       const { graph } = buildGraph(arch, options);

@@ -17,6 +17,12 @@ export const featureOutputName = (layer: string) => `feature_${layer}`;
 export interface ExportOptions {
   /** Which of graph.features to expose as outputs (all by default). */
   features?: string[];
+  /**
+   * Also expose the network's own output (default true). A descriptor used only for its features
+   * is exported without it, and every node that no output needs is left out: for `last_block`
+   * that drops the whole upsampling half of the SR network.
+   */
+  includeOutput?: boolean;
   /** Free text stored in the model's doc string (architecture, options, training summary). */
   docString?: string;
 }
@@ -69,7 +75,30 @@ function convWeightToOihw(data: Float32Array, [kh, kw, cin, cout]: number[]): Fl
   return out;
 }
 
+/** The nodes some output depends on, in their original (topological) order. */
+function neededNodes(graph: NetworkGraph, outputs: string[]): NetworkGraph['nodes'] {
+  const needed = new Set(outputs);
+  const kept: NetworkGraph['nodes'] = [];
+  for (const node of [...graph.nodes].reverse()) {
+    if (!needed.has(node.output)) continue;
+    kept.push(node);
+    for (const input of node.op === 'add' ? node.inputs : [node.input]) needed.add(input);
+  }
+  return kept.reverse();
+}
+
 export function exportOnnx(graph: NetworkGraph, params: ParamValues, options: ExportOptions = {}): Uint8Array {
+  const includeOutput = options.includeOutput ?? true;
+  const featureLayers = options.features ?? Object.keys(graph.features);
+  for (const layer of featureLayers) {
+    if (!graph.features[layer]) throw new Error(`this architecture has no feature layer "${layer}"; it has: ${Object.keys(graph.features).join(', ') || 'none'}`);
+  }
+  const outputs = [
+    ...(includeOutput ? [{ name: OUTPUT_NAME, tensor: graph.output }] : []),
+    ...featureLayers.map((layer) => ({ name: featureOutputName(layer), tensor: graph.features[layer] })),
+  ];
+  if (outputs.length === 0) throw new Error('nothing to export: no output and no feature layer');
+  const graphNodes = neededNodes(graph, outputs.map((o) => o.tensor));
   const shapes = new Map(graph.params.map((p) => [p.name, p.shape]));
   const initializers: ReturnType<typeof floatTensor>[] = [];
   const value = (name: string) => {
@@ -78,7 +107,7 @@ export function exportOnnx(graph: NetworkGraph, params: ParamValues, options: Ex
     return v;
   };
   const channels = new Map<string, number>([[INPUT_NAME, 3]]);
-  const nodes = graph.nodes.map((node) => {
+  const nodes = graphNodes.map((node) => {
     switch (node.op) {
       case 'conv': {
         const shape = shapes.get(node.weight)!;
@@ -116,13 +145,6 @@ export function exportOnnx(graph: NetworkGraph, params: ParamValues, options: Ex
   });
 
   // Graph outputs must be named tensors; Identity nodes give them stable public names.
-  const outputs = [{ name: OUTPUT_NAME, tensor: graph.output }];
-  const features = options.features ?? Object.keys(graph.features);
-  for (const layer of features) {
-    const tensor = graph.features[layer];
-    if (!tensor) throw new Error(`this architecture has no feature layer "${layer}"; it has: ${Object.keys(graph.features).join(', ') || 'none'}`);
-    outputs.push({ name: featureOutputName(layer), tensor });
-  }
   for (const { name, tensor } of outputs) {
     nodes.push(onnx.NodeProto.create({ opType: 'Identity', name, input: [tensor], output: [name] }));
   }

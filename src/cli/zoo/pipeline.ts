@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids';
 import { DEGRADATION_TABLE } from '../../core/degradations/table';
 import { groupGgd } from '../../core/selection';
 import { parseManifest, type Manifest, type ModelInfo } from '../../core/manifest';
-import { evaluate, type EvalImage, type EvalResult } from '../eval/evaluate';
+import { centreCrop, evaluate, type EvalImage, type EvalResult } from '../eval/evaluate';
 import { atomicWrite, readImageFolder } from '../io/images';
 import { exportCheckpoint } from '../commands/export';
 import { runQueue, writeQueue } from '../jobs/runner';
@@ -115,7 +115,8 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest> {
       backend: o.backend, logEvery: 10,
     }, { log });
     if (trained.interrupted) throw new Error('interrupted; run grids zoo again to resume');
-    return { ...(await exportCheckpoint(trained.modelPath, descriptorOnnx)), train: trained };
+    // Only the chosen DDR layer is exported, and only the nodes it needs (the app downloads it).
+    return { ...(await exportCheckpoint(trained.modelPath, descriptorOnnx, [preset.ddr.layer], false)), train: trained };
   });
   await saveTimings();
 
@@ -123,7 +124,8 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest> {
   const protocol = { patchSize: preset.ddr.patchSize, patchCount: preset.ddr.patchCount, seed: preset.seed, k: preset.ddr.k, trimSigmas: 5 };
   const extract = createFeatureExtractor(await loadSession(descriptorOnnx), preset.ddr.layer);
   const references = await stage('similarity', join(work, 'similarity', 'similarity.json'), timings, log, async () => {
-    const images = (await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages, minSize: preset.ddr.patchSize })).map((l) => l.image);
+    const images = (await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages, minSize: preset.ddr.patchSize }))
+      .map((l) => centreCrop(l.image, preset.ddr.referenceCrop));
     const result = await buildReferences({ images, tasks, protocol, extract });
     await atomicWrite(join(work, 'similarity', 'similarity.svg'), heatmapSvg(result.matrices.symmetric, result.order, { title: `Degradation distance (${preset.ddr.layer})` }));
     log(`  ${result.separatedCount}/${tasks.length} degradations nearest their own reference`);
@@ -206,6 +208,8 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest> {
 
   // 8. Publish: ONNX files with stable names, manifest.json (validated), and the full report.
   await mkdir(o.out, { recursive: true });
+  // Files of an earlier zoo (e.g. more groups) must not linger next to the new manifest.
+  for (const stale of (await readdir(o.out)).filter((f) => f.endsWith('.onnx'))) await rm(join(o.out, stale));
   const publish = async (from: string, name: string) => {
     const to = join(o.out, name);
     await copyFile(from, to);

@@ -8,8 +8,12 @@ export interface ZooPreset {
   name: string;
   descriptor: { width: number; depth: number; scale: number; steps: number; batch: number; patch: number; lr: number };
   restorer: { width: number; depth: number; activation: Activation; steps: number; batch: number; patch: number; lr: number };
-  /** DDR protocol and the layer it reads. */
-  ddr: { layer: 'hidden_hr' | 'last_block'; patchSize: number; patchCount: number; k: number; referenceImages: number };
+  /**
+   * DDR protocol and the layer it reads. References use `referenceImages` training photos, each
+   * centre-cropped to `referenceCrop` px before it is degraded (patches are small; degrading whole
+   * photos only costs time).
+   */
+  ddr: { layer: 'hidden_hr' | 'last_block'; patchSize: number; patchCount: number; k: number; referenceImages: number; referenceCrop: number };
   eval: { crop: number; seed: number };
   delta: number;
   /** Verifications fine-tune from the mix baseline (cheaper) instead of training from scratch. */
@@ -27,7 +31,7 @@ export const PRESETS: Record<string, ZooPreset> = {
     name: 'tiny',
     descriptor: { width: 4, depth: 1, scale: 2, steps: 3, batch: 2, patch: 8, lr: 1e-3 },
     restorer: { width: 4, depth: 1, activation: 'relu', steps: 3, batch: 2, patch: 16, lr: 1e-3 },
-    ddr: { layer: 'last_block', patchSize: 12, patchCount: 8, k: 4, referenceImages: 3 },
+    ddr: { layer: 'last_block', patchSize: 12, patchCount: 8, k: 4, referenceImages: 3, referenceCrop: 48 },
     eval: { crop: 48, seed: 0 },
     delta: 0.7,
     verifyFineTune: true,
@@ -38,12 +42,15 @@ export const PRESETS: Record<string, ZooPreset> = {
   smoke: {
     name: 'smoke',
     descriptor: { width: 16, depth: 2, scale: 4, steps: 1000, batch: 8, patch: 16, lr: 5e-4 },
-    restorer: { width: 16, depth: 2, activation: 'relu', steps: 1500, batch: 8, patch: 32, lr: 5e-4 },
-    ddr: { layer: 'hidden_hr', patchSize: 16, patchCount: 64, k: 16, referenceImages: 32 },
+    restorer: { width: 16, depth: 2, activation: 'relu', steps: 1000, batch: 8, patch: 32, lr: 5e-4 },
+    // Measured on this descriptor (32 reference photos, 11 validation photos): last_block with 384
+    // patches and k = 96 told 10/11 held-out draws apart and routed 79 % of single validation
+    // crops to the right family; 64 patches managed 1–2/11 and ~60 %.
+    ddr: { layer: 'last_block', patchSize: 16, patchCount: 384, k: 96, referenceImages: 32, referenceCrop: 160 },
     eval: { crop: 128, seed: 0 },
     delta: 0.7,
     verifyFineTune: true,
-    verifySteps: 300,
+    verifySteps: 500,
     maxVerifications: 30,
     seed: 0,
   },
@@ -51,7 +58,7 @@ export const PRESETS: Record<string, ZooPreset> = {
     name: 'full',
     descriptor: { width: 32, depth: 6, scale: 4, steps: 4000, batch: 16, patch: 24, lr: 2e-4 },
     restorer: { width: 32, depth: 4, activation: 'relu', steps: 4000, batch: 16, patch: 48, lr: 2e-4 },
-    ddr: { layer: 'hidden_hr', patchSize: 24, patchCount: 96, k: 48, referenceImages: 96 },
+    ddr: { layer: 'last_block', patchSize: 16, patchCount: 384, k: 96, referenceImages: 96, referenceCrop: 192 },
     eval: { crop: 256, seed: 0 },
     delta: 0.7,
     verifyFineTune: true,
