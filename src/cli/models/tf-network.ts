@@ -1,25 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../../core/random';
 import type { NetworkGraph } from './graph';
 
-export type ParamValues = Record<string, Float32Array>;
 export type ParamTensors = Record<string, tf.Tensor>;
-
-/** Kaiming-normal weights (scaled, as BasicSR does for residual blocks), from our seeded Rng. */
-export function initParams(graph: NetworkGraph, rng: Rng): ParamValues {
-  const values: ParamValues = {};
-  for (const spec of graph.params) {
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(size);
-    if (spec.init.kind === 'constant') data.fill(spec.init.value);
-    else {
-      const std = Math.sqrt(2 / spec.init.fanIn) * spec.init.scale;
-      for (let i = 0; i < size; i++) data[i] = rng.normal() * std;
-    }
-    values[spec.name] = data;
-  }
-  return values;
-}
+export { initParams, type ParamValues } from './init';
 
 export function paramShapes(graph: NetworkGraph): Record<string, number[]> {
   return Object.fromEntries(graph.params.map((p) => [p.name, p.shape]));
