@@ -1,39 +1,38 @@
-import { useBackend } from './useBackend';
-
-const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WebAssembly (wasm)' } as const;
+import { EngineBridge } from './engine/EngineBridge';
+import { DropOverlay } from './features/import/DropOverlay';
+import { EmptyState } from './features/import/EmptyState';
+import { FileInput } from './features/import/FileInput';
+import { useDropAndPaste } from './features/import/useDropAndPaste';
+import { Header } from './features/layout/Header';
+import { ModelsProblem } from './features/layout/ModelStatus';
+import { Workspace } from './features/layout/Workspace';
+import { SimilaritySection } from './features/heatmap/SimilaritySection';
+import { UpdatePrompt } from './pwa/UpdatePrompt';
+import { useAppStore } from './state/store';
 
 export function App() {
-  const backend = useBackend();
+  const hasImages = useAppStore((s) => s.order.length > 0);
+  const announcement = useAppStore((s) => s.announcement);
+  const dragging = useDropAndPaste();
   return (
-    <main className="app">
-      <h1>GRIDS photo restoration</h1>
-      <p className="lede">
-        Restores a photo with the model trained for its kind of damage, chosen by comparing the photo's deep
-        degradation statistics with those of 11 known degradations. Everything runs in your browser.
+    <div className="app">
+      <EngineBridge />
+      <Header />
+      <UpdatePrompt />
+      <main className="main" id="main">
+        <ModelsProblem />
+        {hasImages ? <Workspace /> : <EmptyState />}
+        <SimilaritySection />
+      </main>
+      <footer className="footer muted small">
+        GRIDS: grouped multiple-degradation restoration with image degradation similarity (Cao et al.). Everything runs
+        in your browser.
+      </footer>
+      <FileInput />
+      <DropOverlay visible={dragging} />
+      <p className="visually-hidden" aria-live="polite" data-testid="announcer">
+        {announcement}
       </p>
-      <section aria-labelledby="backend-heading" className="card">
-        <h2 id="backend-heading">Compute backend</h2>
-        {backend.status === 'detecting' && <p data-testid="backend-status">Checking what this browser supports…</p>}
-        {backend.status === 'error' && (
-          <p data-testid="backend-status" role="alert">
-            Could not start the inference worker: {backend.message}
-          </p>
-        )}
-        {backend.status === 'ready' && (
-          <>
-            <p data-testid="backend-status" data-backend={backend.report.backend}>
-              Models will run on <strong>{BACKEND_LABEL[backend.report.backend]}</strong>.
-            </p>
-            <p className="muted">
-              {backend.report.reason}
-              {backend.report.adapter ? ` Adapter: ${backend.report.adapter}.` : ''}{' '}
-              {backend.report.crossOriginIsolated
-                ? `WebAssembly can use ${backend.report.wasmThreads} threads.`
-                : 'The page is not cross-origin isolated, so WebAssembly runs on one thread.'}
-            </p>
-          </>
-        )}
-      </section>
-    </main>
+    </div>
   );
 }

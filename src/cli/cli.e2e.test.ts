@@ -95,7 +95,7 @@ describe('grids CLI end to end', () => {
     const result = await runCli([
       'search', '--similarity', join(work, 'similarity', 'similarity.json'), '--single-eval', join(work, 'eval', 'single.json'),
       '--val-images', val, '--crop', '48', '--images', train, '--out', join(work, 'search'), '--width', '4', '--depth', '1',
-      '--steps', '2', '--batch', '2', '--patch', '16', '--backend', 'wasm',
+      '--steps', '2', '--batch', '2', '--patch', '16', '--backend', 'wasm', '--max-verifications', '12', // the tiny preset's budget
     ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/verifying/);

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { createInferenceClient } from '../../workers/inference/client';
-import type { BackendReport } from '../../workers/inference/backend';
+import { getInferenceClient, type BackendReport } from './client';
 
 export type BackendState =
   | { status: 'detecting' }
@@ -11,15 +10,13 @@ export type BackendState =
 export function useBackend(): BackendState {
   const [state, setState] = useState<BackendState>({ status: 'detecting' });
   useEffect(() => {
-    const client = createInferenceClient();
     let live = true;
-    client
+    getInferenceClient()
       .detectBackend()
       .then((report) => live && setState({ status: 'ready', report }))
-      .catch((error: unknown) => live && setState({ status: 'error', message: String(error) }));
+      .catch((error: unknown) => live && setState({ status: 'error', message: error instanceof Error ? error.message : String(error) }));
     return () => {
       live = false;
-      client.terminate();
     };
   }, []);
   return state;

@@ -1,0 +1,90 @@
+import type { Manifest } from '../../../core/manifest';
+import type { AnalysisResult } from '../../inference/client';
+import { barFraction, formatDistance } from './format';
+
+/**
+ * "Why this group?": the distance from this photo to every group and to every one of the
+ * degradations, smallest first. The bars are relative to what is listed.
+ */
+export function WhyPanel({ result, manifest }: { result: AnalysisResult; manifest: Manifest }) {
+  const groupName = new Map(manifest.groups.map((g) => [g.id, g.name]));
+  const groupOf = new Map(manifest.groups.flatMap((g, i) => g.members.map((m) => [m as string, i + 1] as const)));
+  const degradationName = new Map(manifest.degradations.map((d) => [d.id as string, d.name]));
+  return (
+    <details className="why-panel" data-testid="why-panel">
+      <summary>Why this group?</summary>
+      <p className="muted small">
+        The photo's deep-feature statistics (a generalized Gaussian fit) are compared with each group's, by KL
+        divergence, reported as the distance D = log₁₀(KL + 10⁻⁵) + 5. Smaller is more similar; the closest group's
+        model restores the photo.
+      </p>
+      <DistanceTable
+        caption="Distance to each group"
+        testId="why-group"
+        rows={result.groups.map((g, i) => ({
+          id: g.id,
+          label: `G${manifest.groups.findIndex((x) => x.id === g.id) + 1} · ${groupName.get(g.id) ?? g.id}`,
+          distance: g.distance,
+          highlight: g.id === result.chosen,
+          note: i === 0 ? 'closest' : undefined,
+        }))}
+        threshold={result.oodThreshold}
+      />
+      <DistanceTable
+        caption="Distance to each degradation"
+        testId="why-degradation"
+        rows={result.degradations.map((d) => ({
+          id: d.id,
+          label: degradationName.get(d.id) ?? d.id,
+          distance: d.distance,
+          highlight: manifest.groups.find((g) => g.id === result.chosen)?.members.includes(d.id as never) ?? false,
+          note: groupOf.has(d.id) ? `G${groupOf.get(d.id)}` : undefined,
+        }))}
+      />
+    </details>
+  );
+}
+
+interface Row {
+  id: string;
+  label: string;
+  distance: number;
+  highlight: boolean;
+  note?: string;
+}
+
+function DistanceTable({ caption, rows, testId, threshold }: { caption: string; rows: Row[]; testId: string; threshold?: number }) {
+  const finite = rows.map((r) => r.distance).filter(Number.isFinite);
+  const min = Math.min(...finite);
+  const max = Math.max(...finite, threshold ?? -Infinity);
+  return (
+    <table className="distance-table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">
+            Relative distance
+          </th>
+          <th scope="col" className="num">
+            D
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.id} className={row.highlight ? 'is-highlight' : undefined} data-testid={testId} data-id={row.id} data-distance={row.distance}>
+            <th scope="row">
+              {row.label}
+              {row.note && <span className="tag">{row.note}</span>}
+            </th>
+            <td className="bar-cell" aria-hidden="true">
+              <span className="bar" style={{ inlineSize: `${(barFraction(row.distance, min, max) * 100).toFixed(1)}%` }} />
+            </td>
+            <td className="num">{formatDistance(row.distance)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

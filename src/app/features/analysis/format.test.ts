@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { barFraction, formatDistance, formatGain } from './format';
+
+describe('analysis formatting', () => {
+  it('formats distances and gains', () => {
+    expect(formatDistance(2.3456)).toBe('2.35');
+    expect(formatDistance(Number.POSITIVE_INFINITY)).toBe('—');
+    expect(formatGain(1.844)).toBe('+1.84 dB');
+    expect(formatGain(-0.3)).toBe('−0.30 dB');
+    expect(formatGain(0)).toBe('±0.00 dB');
+  });
+
+  it('keeps the smallest bar visible', () => {
+    expect(barFraction(1, 1, 3)).toBeCloseTo(0.08);
+    expect(barFraction(3, 1, 3)).toBe(1);
+    expect(barFraction(2, 2, 2)).toBe(1);
+  });
+});

@@ -1,0 +1,131 @@
+import { useEffect, useRef } from 'react';
+import type { Manifest } from '../../../core/manifest';
+import { cancelRestore, gridsChoice, restore, setOverride } from '../../engine/actions';
+import type { ModelChoice } from '../../inference/client';
+import { useAppStore } from '../../state/store';
+import type { ImageItem, RestoreKind, RestoreState } from '../../state/types';
+import { RestoreProgress } from './RestoreProgress';
+import { ResultSummary } from './ResultSummary';
+
+function modelLabel(model: ModelChoice | null, manifest: Manifest | undefined): string {
+  if (!model) return 'GRIDS';
+  if (model.kind === 'baseline') return 'Mix baseline';
+  const index = manifest?.groups.findIndex((g) => g.id === model.id) ?? -1;
+  return index >= 0 ? `GRIDS · G${index + 1}` : `GRIDS · ${model.id}`;
+}
+
+const active = (r: RestoreState) => r.status === 'queued' || r.status === 'running';
+
+/** Restore, cancel, override the group, compare with the mix baseline; progress and results. */
+export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Manifest | undefined }) {
+  const alsoBaseline = useAppStore((s) => s.settings.alsoBaseline);
+  const setSettings = useAppStore((s) => s.setSettings);
+  const { grids, baseline } = item.restore;
+  const running = active(grids) || active(baseline);
+  const ready = item.decode.status === 'ready';
+  const analysed = item.analysis.status === 'done';
+  const choice = gridsChoice(item);
+  const canRestore = ready && !!manifest && choice !== null;
+  const chosenName = analysed && manifest ? manifest.groups.find((g) => g.id === (item.analysis as { result: { chosen: string } }).result.chosen)?.name : null;
+
+  // Restore and Cancel are one <button> element (same slot, same type), so keyboard focus stays on it
+  // when it switches. A double click must not cancel the run it just started, though.
+  const switchedAt = useRef(0);
+  useEffect(() => {
+    switchedAt.current = performance.now();
+  }, [running]);
+
+  const kinds: RestoreKind[] = alsoBaseline && manifest?.baseline ? ['grids', 'baseline'] : ['grids'];
+
+  return (
+    <section className="card restore-panel" aria-labelledby={`restore-${item.id}`} data-testid="restore-panel">
+      <h3 id={`restore-${item.id}`}>Restore</h3>
+      <label className="field">
+        <span>Model</span>
+        <select
+          value={item.override ?? ''}
+          onChange={(e) => setOverride(item.id, e.currentTarget.value || null)}
+          disabled={!manifest || running}
+          data-testid="group-override"
+        >
+          <option value="">{chosenName ? `Automatic: ${chosenName}` : 'Automatic (after analysis)'}</option>
+          {manifest?.groups.map((g, i) => (
+            <option key={g.id} value={g.id}>
+              G{i + 1} · {g.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {manifest?.baseline && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={alsoBaseline}
+            onChange={(e) => setSettings({ alsoBaseline: e.currentTarget.checked })}
+            data-testid="compare-baseline"
+          />
+          Also run the mix baseline (one model for all damage) to compare
+        </label>
+      )}
+      <div className="actions">
+        {running ? (
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={() => performance.now() - switchedAt.current > 250 && cancelRestore(item.id)}
+            data-testid="cancel-button"
+          >
+            Cancel
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => restore(item.id, kinds)}
+            disabled={!canRestore}
+            data-testid="restore-button"
+          >
+            {grids.status === 'done' ? 'Restore again' : 'Restore'}
+          </button>
+        )}
+        {!running && manifest?.baseline && grids.status === 'done' && baseline.status !== 'done' && !alsoBaseline && (
+          <button type="button" className="button" onClick={() => restore(item.id, ['baseline'])} data-testid="run-baseline">
+            Compare with the mix baseline
+          </button>
+        )}
+      </div>
+      {!canRestore && ready && manifest && !analysed && item.analysis.status !== 'queued' && item.analysis.status !== 'running' && (
+        <p className="muted small">Pick a model above to restore without an analysis.</p>
+      )}
+      <div className="restore-status" aria-live="polite">
+        {(['grids', 'baseline'] as const).map((kind) => {
+          const state = item.restore[kind];
+          const label = kind === 'baseline' ? 'Mix baseline' : modelLabel(state.status === 'running' || state.status === 'queued' ? state.model : choice, manifest);
+          if (state.status === 'queued' || state.status === 'running') {
+            return (
+              <RestoreProgress key={kind} kind={kind} label={label} queued={state.status === 'queued'} progress={state.status === 'running' ? state.progress : null} />
+            );
+          }
+          if (state.status === 'done') {
+            return <ResultSummary key={kind} kind={kind} label={modelLabel(state.result.model, manifest)} result={state.result} />;
+          }
+          if (state.status === 'error') {
+            return (
+              <p key={kind} className="error-text" role="alert" data-testid="restore-error" data-kind={kind}>
+                {label} failed: {state.message}
+              </p>
+            );
+          }
+          if (state.status === 'cancelled') {
+            return (
+              <p key={kind} className="muted small" data-testid="restore-cancelled" data-kind={kind}>
+                {label}: cancelled.
+              </p>
+            );
+          }
+          return null;
+        })}
+      </div>
+    </section>
+  );
+}

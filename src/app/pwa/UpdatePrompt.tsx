@@ -1,0 +1,56 @@
+import { useEffect } from 'react';
+import { useRegisterSW } from 'virtual:pwa-register/react';
+import { useAppStore } from '../state/store';
+
+/**
+ * Service worker lifecycle for the user: "ready offline" once, and "A new version is ready —
+ * Reload" when an update is waiting. It never reloads by itself (registerType 'prompt'), and the
+ * button waits while a job runs, so a restoration is never cut off by an update.
+ */
+export function UpdatePrompt() {
+  const {
+    needRefresh: [needRefresh, setNeedRefresh],
+    offlineReady: [offlineReady, setOfflineReady],
+    updateServiceWorker,
+  } = useRegisterSW({
+    onRegisterError: (error: unknown) => console.warn('Offline support is unavailable:', error),
+  });
+  const busy = useAppStore((s) => s.busy);
+  const hasImages = useAppStore((s) => s.order.length > 0);
+
+  useEffect(() => {
+    if (!offlineReady) return;
+    const timer = setTimeout(() => setOfflineReady(false), 8000);
+    return () => clearTimeout(timer);
+  }, [offlineReady, setOfflineReady]);
+
+  if (needRefresh) {
+    return (
+      <div className="banner" role="status" data-testid="update-banner">
+        <span>
+          A new version is ready — Reload{hasImages ? ' (your images will be cleared)' : ''}.
+          {busy && <span className="muted"> Waiting for the current run to finish.</span>}
+        </span>
+        <span className="banner-actions">
+          <button type="button" className="button button-small button-primary" onClick={() => void updateServiceWorker(true)} disabled={busy} data-testid="update-reload">
+            Reload
+          </button>
+          <button type="button" className="button button-small button-quiet" onClick={() => setNeedRefresh(false)}>
+            Later
+          </button>
+        </span>
+      </div>
+    );
+  }
+  if (offlineReady) {
+    return (
+      <div className="banner" role="status" data-testid="offline-ready">
+        <span>Ready to work offline: the app and its models are saved on this device.</span>
+        <button type="button" className="button button-small button-quiet" onClick={() => setOfflineReady(false)}>
+          OK
+        </button>
+      </div>
+    );
+  }
+  return null;
+}
