@@ -48,7 +48,7 @@ for (const workers of [1, 2]) {
   const queue = join(dir, 'queue.json');
   await writeQueue(queue, [0, 1].map((i) => ({
     id: `train-${i}`,
-    args: ['train', '--tasks', 'gaussian_noise', '--images', images, '--steps', '40', '--batch', '8', '--patch', '32', '--width', '16', '--depth', '2', '--backend', 'wasm', '--seed', String(i), '--out', join(dir, `m${i}`)],
+    args: ['train', '--tasks', 'gaussian_noise', '--images', images, '--steps', '150', '--batch', '8', '--patch', '32', '--width', '16', '--depth', '2', '--backend', 'wasm', '--seed', String(i), '--out', join(dir, `m${i}`)],
   })));
   const started = performance.now();
   const summary = await runQueue(queue, { workers });
