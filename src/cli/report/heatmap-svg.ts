@@ -1,3 +1,5 @@
+import { colourAt as colour } from '../../core/colour-scale';
+
 /**
  * A standalone SVG heatmap of a distance matrix (smaller = more similar = darker), with values
  * in the cells, optional group boundaries, and a colour legend. Used for similarity.svg and
@@ -8,16 +10,6 @@ export interface HeatmapOptions {
   /** Groups of labels, drawn as boxes on the diagonal (rows/columns must already be ordered by group). */
   groups?: string[][];
   cell?: number;
-}
-
-function colour(t: number): string {
-  // Dark blue (similar) → light yellow (distant): perceptually ordered, readable in print.
-  const stops = [[13, 8, 135], [126, 3, 168], [204, 71, 120], [248, 149, 64], [240, 249, 33]];
-  const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(x));
-  const f = x - i;
-  const c = stops[i].map((v, k) => Math.round(v + (stops[i + 1][k] - v) * f));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

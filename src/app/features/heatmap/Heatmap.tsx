@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { Manifest } from '../../../core/manifest';
 import { formatDistance } from '../analysis/format';
-import { colourFor, legendGradient } from './colour-scale';
+import { colourFor, legendGradient } from '../../../core/colour-scale';
 import { buildHeatmap, inputRow, moveFocus, startsGroup, type CellPosition, type HeatmapModel } from './heatmap-model';
 import { HeatmapTable } from './HeatmapTable';
 

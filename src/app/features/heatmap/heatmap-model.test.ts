@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureManifest } from '../../testing/fixture-manifest';
-import { colourAt, colourFor, normalise } from './colour-scale';
+import { colourAt, colourFor, normalise } from '../../../core/colour-scale';
 import { buildHeatmap, inputRow, moveFocus, startsGroup } from './heatmap-model';
 
 describe('heatmap model', () => {

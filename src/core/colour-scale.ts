@@ -1,7 +1,8 @@
 /**
  * A perceptually ordered sequential scale (viridis stops): low distance (similar) is dark purple,
  * high distance (dissimilar) is yellow. Works on light and dark backgrounds, and is readable by
- * people with the common colour-vision deficiencies.
+ * people with the common colour-vision deficiencies. Shared by the app's heatmap and the CLI's SVG
+ * heatmap, so both pictures of the similarity matrix read the same.
  */
 const STOPS: readonly [number, number, number][] = [
   [68, 1, 84],
