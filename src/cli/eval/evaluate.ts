@@ -78,8 +78,14 @@ function summarise(perTask: Partial<Record<DegradationId, Scores[]>>): ModelScor
     const list = perTask[task]!;
     out.perTask[task] = { psnr: mean(list.map((s) => s.psnr)), psnrY: mean(list.map((s) => s.psnrY)), ssim: mean(list.map((s) => s.ssim)), perImage: list };
   }
-  for (const key of ['psnr', 'psnrY', 'ssim'] as const) out.average[key] = mean(tasks.map((t) => out.perTask[t]![key]));
+  out.average = averageOverTasks(out.perTask, tasks);
   return out;
+}
+
+/** The unweighted mean over degradations of their per-degradation scores (Table 1's "Avg."). */
+export function averageOverTasks(perTask: Partial<Record<DegradationId, Scores>>, tasks: readonly DegradationId[]): Scores {
+  const of = (key: keyof Scores) => mean(tasks.map((t) => perTask[t]![key]));
+  return { psnr: of('psnr'), psnrY: of('psnrY'), ssim: of('ssim') };
 }
 
 export async function evaluate(options: EvalOptions): Promise<EvalResult> {

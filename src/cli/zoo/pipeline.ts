@@ -6,7 +6,7 @@ import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids
 import { DEGRADATION_TABLE } from '../../core/degradations/table';
 import { groupGgd } from '../../core/selection';
 import { parseManifest, type Manifest, type ModelInfo } from '../../core/manifest';
-import { centreCrop, evaluate, type EvalImage, type EvalResult } from '../eval/evaluate';
+import { averageOverTasks, centreCrop, evaluate, type EvalImage, type EvalResult } from '../eval/evaluate';
 import { atomicWrite, readImageFolder } from '../io/images';
 import { exportCheckpoint } from '../commands/export';
 import { runQueue, writeQueue } from '../jobs/runner';
@@ -192,11 +192,10 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest> {
     for (const g of groups) perGroup.push(await evaluate({ ...evalCommon, models: [{ name: g.id, file: g.file }], tasks: g.members }));
     // Per degradation, the score of the group model that serves it: the GRIDS row of Table 1.
     const perTask = Object.fromEntries(groups.flatMap((g, i) => g.members.map((d) => [d, perGroup[i].models[g.id].perTask[d]!])));
-    const averageOf = (key: 'psnr' | 'psnrY' | 'ssim') => tasks.reduce((a, t) => a + perTask[t][key], 0) / tasks.length;
     return {
       protocol: { ...perGroup[0].protocol, tasks },
       input: mergeInput(perGroup, tasks),
-      models: { grids: { file: 'per group', perTask, average: { psnr: averageOf('psnr'), psnrY: averageOf('psnrY'), ssim: averageOf('ssim') } } },
+      models: { grids: { file: 'per group', perTask, average: averageOverTasks(perTask, tasks) } },
     } as EvalResult;
   });
   await saveTimings();
@@ -271,9 +270,7 @@ function clampUnit(r: number): number {
 
 function mergeInput(results: EvalResult[], tasks: DegradationId[]): EvalResult['input'] {
   const perTask = Object.assign({}, ...results.map((r) => r.input.perTask)) as EvalResult['input']['perTask'];
-  const average = { psnr: 0, psnrY: 0, ssim: 0 };
-  for (const key of ['psnr', 'psnrY', 'ssim'] as const) average[key] = tasks.reduce((a, t) => a + perTask[t]![key], 0) / tasks.length;
-  return { perTask, average };
+  return { perTask, average: averageOverTasks(perTask, tasks) };
 }
 
 /** The manifest's parameter ranges, straight from the degradation table. */
