@@ -50,7 +50,7 @@ describe('grids CLI end to end', () => {
   it('a second zoo run resumes: every stage is reported done and nothing retrains', async () => {
     const result = await runCli(['zoo', '--preset', 'tiny', '--images', train, '--val-images', val, '--work', work, '--out', out, '--workers', '2', '--backend', 'wasm']);
     expect(result.code, result.stderr).toBe(0);
-    for (const stage of ['descriptor', 'similarity', 'eval-single', 'eval-baseline', 'search', 'eval-grids', 'calibration']) {
+    for (const stage of ['similarity', 'eval-single', 'eval-baseline', 'search', 'eval-grids', 'calibration']) {
       expect(result.stderr).toContain(`[${stage}] done earlier`);
     }
     expect(result.stderr).not.toMatch(/training images from/);

@@ -17,14 +17,19 @@ export function registerZoo(program: Command): void {
     .option('--work <dir>', 'checkpoints, logs and intermediate results (default: runs/zoo-<preset>)')
     .option('--workers <n>', 'parallel training processes (one core each)', integer('--workers', 1), availableParallelism())
     .addOption(new Option('--backend <name>', 'tfjs backend for training').choices(BACKEND_CHOICES as unknown as string[]).default('auto'))
-    .action(async (opts: { preset: string; images: string; valImages: string; out: string; work?: string; workers: number; backend: BackendChoice }) => {
+    .addOption(new Option('--stop-after <stage>', 'stop once this stage is done (run again without it to go on)').choices(['trainings']))
+    .action(async (opts: { preset: string; images: string; valImages: string; out: string; work?: string; workers: number; backend: BackendChoice; stopAfter?: 'trainings' }) => {
       const preset = PRESETS[opts.preset];
       const work = opts.work ?? join('runs', `zoo-${preset.name}`);
       const started = Date.now();
       const manifest = await buildZoo({
-        preset, images: opts.images, valImages: opts.valImages, work, out: opts.out, workers: opts.workers, backend: opts.backend, log: info,
+        preset, images: opts.images, valImages: opts.valImages, work, out: opts.out, workers: opts.workers, backend: opts.backend, log: info, stopAfter: opts.stopAfter,
         command: `grids ${process.argv.slice(2).join(' ')}`,
       });
+      if (!manifest) {
+        info(`stopped after ${opts.stopAfter} in ${((Date.now() - started) / 60000).toFixed(1)} min; run the same command without --stop-after to go on`);
+        return;
+      }
       info(`zoo ready in ${((Date.now() - started) / 60000).toFixed(1)} min: ${manifest.groups.length} groups → ${join(opts.out, 'manifest.json')}`);
       printJson({ out: opts.out, work, groups: manifest.groups.map((g) => g.members), selection: manifest.selection });
     });

@@ -38,6 +38,8 @@ export interface ZooOptions {
   log: (line: string) => void;
   /** The command line, recorded in the report. */
   command: string;
+  /** Stop once this stage is done (a campaign can train first and analyse later). */
+  stopAfter?: 'trainings';
 }
 
 export interface ZooReport {
@@ -80,6 +82,17 @@ function restorerRecipe(o: ZooOptions, overrides: Partial<Recipe> = {}): Recipe 
   };
 }
 
+/** `grids train` arguments for the descriptor job in the queue. */
+function descriptorTrainArgs(o: ZooOptions, outDir: string): string[] {
+  const d = o.preset.descriptor;
+  return [
+    'train', '--arch', 'srresnet-sr', '--width', String(d.width), '--depth', String(d.depth), '--scale', String(d.scale), '--activation', 'relu',
+    '--tasks', 'bicubic-sr', '--images', resolve(o.images), '--steps', String(d.steps), '--batch', String(d.batch), '--patch', String(d.patch),
+    '--lr', String(d.lr), '--min-lr', '1e-6', '--warmup', String(Math.round(d.steps * 0.02)), '--seed', String(o.preset.seed),
+    '--checkpoint-every', '50', '--backend', o.backend, '--out', resolve(outDir), '--resume',
+  ];
+}
+
 /** `grids train` arguments for a restorer job in the queue. */
 function trainArgs(o: ZooOptions, tasks: string, outDir: string): string[] {
   const r = o.preset.restorer;
@@ -95,7 +108,7 @@ async function modelInfo(file: string, outDir: string, width: number, depth: num
   return { file: relative(outDir, file).split('\\').join('/'), sizeBytes: (await stat(file)).size, arch, width, depth };
 }
 
-export async function buildZoo(o: ZooOptions): Promise<Manifest> {
+export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const { preset, work, log } = o;
   const timingsPath = join(work, 'timings.json');
   const timings: Record<string, number> = existsSync(timingsPath) ? await readJson(timingsPath) : {};
@@ -104,49 +117,29 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest> {
   const tasks = [...DEGRADATION_IDS];
   const valImages: EvalImage[] = (await readImageFolder(o.valImages, { warn: log })).map((l) => ({ name: l.name, image: l.image }));
 
-  // 1. The descriptor: SRResNet for bicubic SR, exported with both DDR feature layers.
-  const descriptorOnnx = join(work, 'descriptor', 'model.onnx');
-  await stage('descriptor', join(work, 'descriptor', 'stage.json'), timings, log, async () => {
-    const d = preset.descriptor;
-    const trained = await train({
-      arch: 'srresnet-sr', archOptions: { width: d.width, depth: d.depth, scale: d.scale, activation: 'relu' }, tasks: 'bicubic-sr',
-      imagesDir: o.images, steps: d.steps, batch: d.batch, patch: d.patch, lr: d.lr, minLr: 1e-6, warmup: Math.round(d.steps * 0.02),
-      optimizer: 'adam', weightDecay: 0, seed: preset.seed, outDir: join(work, 'descriptor'), resume: true, checkpointEvery: 50,
-      backend: o.backend, logEvery: 10,
-    }, { log });
-    if (trained.interrupted) throw new Error('interrupted; run grids zoo again to resume');
-    // Only the chosen DDR layer is exported, and only the nodes it needs (the app downloads it).
-    return { ...(await exportCheckpoint(trained.modelPath, descriptorOnnx, [preset.ddr.layer], false)), train: trained };
-  });
-  await saveTimings();
-
-  // 2. Reference GGDs and the similarity matrices, from training photos (never the validation ones).
-  const protocol = { patchSize: preset.ddr.patchSize, patchCount: preset.ddr.patchCount, seed: preset.seed, k: preset.ddr.k, trimSigmas: 5 };
-  const extract = createFeatureExtractor(await loadSession(descriptorOnnx), preset.ddr.layer);
-  const references = await stage('similarity', join(work, 'similarity', 'similarity.json'), timings, log, async () => {
-    const images = (await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages, minSize: preset.ddr.patchSize }))
-      .map((l) => centreCrop(l.image, preset.ddr.referenceCrop));
-    const result = await buildReferences({ images, tasks, protocol, extract });
-    await atomicWrite(join(work, 'similarity', 'similarity.svg'), heatmapSvg(result.matrices.symmetric, result.order, { title: `Degradation distance (${preset.ddr.layer})` }));
-    log(`  ${result.separatedCount}/${tasks.length} degradations nearest their own reference`);
-    return result;
-  });
-  await saveTimings();
-
-  // 3. Single-task models and the mix baseline: independent trainings, in parallel processes.
+  // 1. Every training that depends on nothing else, in parallel processes: the descriptor (SRResNet
+  //    for clean bicubic SR), the 11 single-task models and the mix baseline. The descriptor is
+  //    exported with all its feature layers, so that stage 2 can choose the DDR layer by measurement.
   const modelDir = (name: string) => join(work, 'models', name);
   const onnxOf = (name: string) => join(modelDir(name), 'model.onnx');
+  const descriptorDir = join(work, 'descriptor');
+  const descriptorAllLayers = join(descriptorDir, 'all-layers.onnx');
   const names = [...tasks.map((t) => `single-${t}`), 'baseline'];
-  if (!names.every((n) => existsSync(onnxOf(n)))) {
+  if (!existsSync(descriptorAllLayers) || !names.every((n) => existsSync(onnxOf(n)))) {
     const queuePath = join(work, 'queue.json');
-    await writeQueue(queuePath, names.flatMap((name) => {
-      const taskArg = name === 'baseline' ? 'all' : name.slice('single-'.length);
-      return [
-        { id: `train-${name}`, args: trainArgs(o, taskArg, modelDir(name)) },
-        // Queue jobs run in the queue's folder: give them absolute paths.
-        { id: `export-${name}`, args: ['export', resolve(modelDir(name), 'model.ckpt'), resolve(onnxOf(name))], after: [`train-${name}`] },
-      ];
-    }));
+    await writeQueue(queuePath, [
+      // Queue jobs run in the queue's folder: give them absolute paths.
+      { id: 'train-descriptor', args: descriptorTrainArgs(o, descriptorDir) },
+      { id: 'export-descriptor', args: ['export', resolve(descriptorDir, 'model.ckpt'), resolve(descriptorAllLayers), '--features-only'], after: ['train-descriptor'] },
+      // The baseline first among the restorers: the search fine-tunes from it.
+      ...['baseline', ...names.filter((n) => n !== 'baseline')].flatMap((name) => {
+        const taskArg = name === 'baseline' ? 'all' : name.slice('single-'.length);
+        return [
+          { id: `train-${name}`, args: trainArgs(o, taskArg, modelDir(name)) },
+          { id: `export-${name}`, args: ['export', resolve(modelDir(name), 'model.ckpt'), resolve(onnxOf(name))], after: [`train-${name}`] },
+        ];
+      }),
+    ]);
     const started = Date.now();
     const summary = await runQueue(queuePath, { workers: o.workers });
     timings.trainings = (timings.trainings ?? 0) + (Date.now() - started) / 1000;
@@ -156,6 +149,25 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest> {
       throw new Error(`training jobs failed: ${[...summary.failed.map((f) => f.id), ...summary.blocked].join(', ')}; see ${join(work, 'logs')}, then run grids zoo again`);
     }
   }
+  if (o.stopAfter === 'trainings') return null;
+
+  // 2. The DDR layer, then the descriptor the app ships: only that layer's nodes.
+  const ddrLayer = preset.ddr.layer;
+  const descriptorOnnx = join(descriptorDir, 'model.onnx');
+  if (!existsSync(descriptorOnnx)) await exportCheckpoint(join(descriptorDir, 'model.ckpt'), descriptorOnnx, [ddrLayer], false);
+
+  // 3. Reference GGDs and the similarity matrices, from training photos (never the validation ones).
+  const protocol = { patchSize: preset.ddr.patchSize, patchCount: preset.ddr.patchCount, seed: preset.seed, k: preset.ddr.k, trimSigmas: 5 };
+  const extract = createFeatureExtractor(await loadSession(descriptorOnnx), ddrLayer);
+  const references = await stage('similarity', join(work, 'similarity', 'similarity.json'), timings, log, async () => {
+    const images = (await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages, minSize: preset.ddr.patchSize }))
+      .map((l) => centreCrop(l.image, preset.ddr.referenceCrop));
+    const result = await buildReferences({ images, tasks, protocol, extract });
+    await atomicWrite(join(work, 'similarity', 'similarity.svg'), heatmapSvg(result.matrices.symmetric, result.order, { title: `Degradation distance (${ddrLayer})` }));
+    log(`  ${result.separatedCount}/${tasks.length} degradations nearest their own reference`);
+    return result;
+  });
+  await saveTimings();
 
   // 4. Evaluation of the single-task models (each on its own degradation) and the baseline.
   const evalCommon = { images: valImages, seed: preset.eval.seed, crop: preset.eval.crop };
