@@ -45,12 +45,22 @@ describe('grids CLI end to end', () => {
     const report = JSON.parse(await readFile(join(work, 'zoo-report.json'), 'utf8'));
     expect(report.calibration.samples.length).toBe(3 * (11 + 3));
     expect(Object.keys(report.timings)).toContain('search');
+    // Multi-degradation groups are retrained from scratch, and at least two of them are compared
+    // with their fine-tuned verification.
+    const trained = report.groupModels.trained as { members: string[]; inPartition: boolean; deltaP: number; fineTunedDeltaP: number | null }[];
+    expect(trained.length).toBeGreaterThanOrEqual(2);
+    for (const t of trained) {
+      expect(Number.isFinite(t.deltaP)).toBe(true);
+      expect(typeof t.fineTunedDeltaP).toBe('number');
+    }
+    const multi = manifest.groups.filter((g) => g.members.length > 1).map((g) => g.members.join('+'));
+    expect(trained.filter((t) => t.inPartition).map((t) => t.members.join('+')).sort()).toEqual(multi.sort());
   });
 
   it('a second zoo run resumes: every stage is reported done and nothing retrains', async () => {
     const result = await runCli(['zoo', '--preset', 'tiny', '--images', train, '--val-images', val, '--work', work, '--out', out, '--workers', '2', '--backend', 'wasm']);
     expect(result.code, result.stderr).toBe(0);
-    for (const stage of ['similarity', 'eval-single', 'eval-baseline', 'search', 'eval-grids', 'calibration']) {
+    for (const stage of ['similarity', 'eval-single', 'eval-baseline', 'search', 'group-models', 'eval-grids', 'calibration']) {
       expect(result.stderr).toContain(`[${stage}] done earlier`);
     }
     expect(result.stderr).not.toMatch(/training images from/);

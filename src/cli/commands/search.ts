@@ -27,10 +27,11 @@ export function registerSearch(program: Command): void {
     .option('--eval-seed <n>', 'seed of the evaluation degradations', integer('--eval-seed'), 0)
     .option('--crop <px>', 'evaluation centre crop (0 = whole image)', integer('--crop'), 256)
     .option('--max-verifications <n>', 'cap on verification trainings; once spent, unverified groups count as failing', integer('--max-verifications', 0))
+    .option('--workers <n>', 'parallel verification trainings (one core each; extra ones train the group the search would ask about next)', integer('--workers', 1), 1)
     .option('--verify-init <ckpt>', 'fine-tune each verification from this checkpoint (the mix baseline) instead of training from scratch');
   // The verification trainings take the same options as `grids train`, except what the search sets.
   trainOptionsCommand(command, { withTasks: false });
-  command.action(async (opts: TrainCliOptions & { similarity: string; singleEval: string; delta: number; valImages: string; evalSeed: number; crop: number; verifyInit?: string; maxVerifications?: number }) => {
+  command.action(async (opts: TrainCliOptions & { similarity: string; singleEval: string; delta: number; valImages: string; evalSeed: number; crop: number; verifyInit?: string; maxVerifications?: number; workers: number }) => {
     const similarity = await readJson<{ order: DegradationId[]; matrices: { symmetric: number[][] } }>(opts.similarity, 'similarity file');
     const singleEval = await readJson<EvalResult>(opts.singleEval, 'single-task evaluation');
     const valImages = (await readImageFolder(opts.valImages, { warn: info })).map((l) => ({ name: l.name, image: l.image }));
@@ -46,6 +47,7 @@ export function registerSearch(program: Command): void {
       crop: opts.crop || null,
       outDir: opts.out,
       maxVerifications: opts.maxVerifications,
+      workers: opts.workers,
       log: info,
     });
     await releaseSessions();

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { DegradationId } from '../../core/degradations/ids';
-import { searchGroups, type GroupingResult } from '../../core/grouping';
+import { type GroupingResult } from '../../core/grouping';
+import { searchGroupsSpeculatively } from '../../core/grouping-speculation';
 import type { EvalImage, EvalResult } from '../eval/evaluate';
 import { evaluate } from '../eval/evaluate';
 import { atomicWrite } from '../io/images';
 import { exportCheckpoint } from '../commands/export';
+import { runQueue, writeQueue } from '../jobs/runner';
+import { LOG_FILE } from '../train/trainer';
 import { train, type TrainOptions } from '../train/trainer';
 
 /**
@@ -41,12 +44,20 @@ export interface SearchOptions {
   outDir: string;
   /** Cap on verifications (trainings); once spent, unverified groups count as failing. */
   maxVerifications?: number;
+  /**
+   * Parallel training processes. With more than one, the search speculates: while it waits for a
+   * verification, it also trains the group it would verify next if the pending one came out as
+   * predicted (see `predictPass`). A wrong guess costs a training, never a different result.
+   */
+  workers?: number;
   log?: (line: string) => void;
 }
 
 export interface SearchOutcome extends GroupingResult {
   partitionIds: DegradationId[][];
   records: Record<string, VerificationRecord>;
+  /** Groups trained on a guess that the search then did not ask about (their cost, no effect on the result). */
+  unusedSpeculations: DegradationId[][];
 }
 
 export const groupKey = (group: readonly string[]) => [...group].join('+');
@@ -60,20 +71,63 @@ export function singleTaskPsnrFrom(evalResult: EvalResult): Partial<Record<Degra
   return out;
 }
 
+const memoPathOf = (options: SearchOptions, key: string) => join(options.outDir, 'verifications', `${key}.json`);
+const modelDirOf = (options: SearchOptions, key: string) => join(options.outDir, 'models', key);
+
+/** `grids train` arguments that reproduce a recipe (the search's queue jobs run the CLI). */
+export function trainArgsFor(recipe: Recipe, tasks: DegradationId[], outDir: string): string[] {
+  const a = recipe.archOptions as { width?: number; depth?: number; activation?: string; scale?: number };
+  const args = ['train', '--arch', recipe.arch, '--tasks', tasks.join(','), '--images', resolve(recipe.imagesDir), '--out', resolve(outDir), '--resume'];
+  const add = (flag: string, value: string | number | null | undefined) => {
+    if (value !== undefined && value !== null) args.push(flag, String(value));
+  };
+  add('--width', a.width); add('--depth', a.depth); add('--activation', a.activation); add('--scale', a.scale);
+  add('--steps', recipe.steps); add('--batch', recipe.batch); add('--patch', recipe.patch); add('--lr', recipe.lr); add('--min-lr', recipe.minLr);
+  add('--warmup', recipe.warmup); add('--optimizer', recipe.optimizer); add('--weight-decay', recipe.weightDecay); add('--seed', recipe.seed);
+  add('--init', recipe.init ? resolve(recipe.init) : undefined); add('--checkpoint-every', recipe.checkpointEvery); add('--log-every', recipe.logEvery);
+  add('--image-limit', recipe.imageLimit); add('--backend', recipe.backend);
+  return args;
+}
+
+/**
+ * Trains the mix models of `groups` (those not trained yet): in this process with one worker, or as
+ * `grids jobs` child processes, one core each. Trainings resume from their checkpoints.
+ */
+export async function trainGroupModels(groups: DegradationId[][], recipe: Recipe, dirOf: (key: string) => string, queuePath: string, workers: number, log: (line: string) => void): Promise<void> {
+  const todo = groups.filter((g) => !existsSync(join(dirOf(groupKey(g)), 'model.ckpt')));
+  if (!todo.length) return;
+  if (workers <= 1) {
+    for (const group of todo) {
+      log(`training the mix model of {${group.join(', ')}} in ${dirOf(groupKey(group))}`);
+      const trained = await train({ ...recipe, tasks: group, outDir: dirOf(groupKey(group)), resume: true }, { log });
+      if (trained.interrupted) throw new Error(`the training of {${group.join(', ')}} was interrupted; run again to resume`);
+    }
+    return;
+  }
+  log(`training ${todo.map((g) => `{${g.join(', ')}}`).join(' and ')} in parallel (${Math.min(workers, todo.length)} processes)`);
+  // Job ids allow letters, digits, '.', '_' and '-': '+' becomes '.'.
+  await writeQueue(queuePath, todo.map((g) => ({ id: `train-${groupKey(g).replaceAll('+', '.')}`, args: trainArgsFor(recipe, g, dirOf(groupKey(g))) })));
+  const summary = await runQueue(queuePath, { workers });
+  if (summary.interrupted) throw new Error('interrupted; run again to resume the trainings from their checkpoints');
+  if (summary.failed.length || summary.blocked.length) {
+    throw new Error(`trainings failed: ${[...summary.failed.map((f) => f.id), ...summary.blocked].join(', ')}; see the logs next to ${queuePath}`);
+  }
+}
+
+/** ΔP of a group whose mix model is trained: export, evaluate on the validation photos, memoise. */
 export async function verifyGroup(group: DegradationId[], options: SearchOptions): Promise<VerificationRecord> {
   const key = groupKey(group);
-  const memoPath = join(options.outDir, 'verifications', `${key}.json`);
+  const memoPath = memoPathOf(options, key);
   if (existsSync(memoPath)) return JSON.parse(await readFile(memoPath, 'utf8')) as VerificationRecord;
   for (const d of group) {
     if (options.singleTaskPsnr[d] === undefined) throw new Error(`no single-task result for ${d}: evaluate its single-task model first`);
   }
   const log = options.log ?? console.log;
-  const modelDir = join(options.outDir, 'models', key);
-  log(`verifying {${group.join(', ')}}: training its mix model in ${modelDir}`);
-  const trained = await train({ ...options.recipe, tasks: group, outDir: modelDir, resume: true }, { log });
-  if (trained.interrupted) throw new Error(`verification of {${group.join(', ')}} was interrupted; run the search again to resume`);
+  const modelDir = modelDirOf(options, key);
+  await trainGroupModels([group], options.recipe, (k) => modelDirOf(options, k), join(options.outDir, 'queue.json'), 1, log);
+  const modelPath = join(modelDir, 'model.ckpt');
   const onnx = join(modelDir, 'model.onnx');
-  await exportCheckpoint(trained.modelPath, onnx);
+  await exportCheckpoint(modelPath, onnx);
   const result = await evaluate({ models: [{ name: key, file: onnx }], images: options.valImages, tasks: group, seed: options.evalSeed, crop: options.crop });
   const perTask: VerificationRecord['perTask'] = {};
   let deltaP = -Infinity;
@@ -83,27 +137,60 @@ export async function verifyGroup(group: DegradationId[], options: SearchOptions
     perTask[d] = { group: groupPsnr, single, drop: single - groupPsnr };
     deltaP = Math.max(deltaP, single - groupPsnr);
   }
-  const record: VerificationRecord = { group, deltaP, perTask, model: trained.modelPath, onnx, trainSeconds: trained.seconds, fineTunedFrom: options.recipe.init ?? null };
+  const record: VerificationRecord = { group, deltaP, perTask, model: modelPath, onnx, trainSeconds: await trainSecondsOf(modelDir), fineTunedFrom: options.recipe.init ?? null };
   await atomicWrite(memoPath, JSON.stringify(record, null, 2));
-  log(`  ΔP{${group.join(', ')}} = ${deltaP.toFixed(3)} dB (${deltaP <= options.delta ? 'pass' : 'fail'} at δ = ${options.delta})`);
   return record;
 }
 
+/** Training seconds of a finished model, from its loss log (0 when there is none). */
+async function trainSecondsOf(modelDir: string): Promise<number> {
+  const path = join(modelDir, LOG_FILE);
+  if (!existsSync(path)) return 0;
+  const lines = (await readFile(path, 'utf8')).trim().split('\n');
+  return (JSON.parse(lines[lines.length - 1]) as { seconds?: number }).seconds ?? 0;
+}
+
 export async function runGroupSearch(options: SearchOptions): Promise<SearchOutcome> {
+  const log = options.log ?? console.log;
+  const workers = Math.max(1, options.workers ?? 1);
+  const idsOf = (indices: number[]) => indices.map((i) => options.order[i]);
+  const keyOf = (indices: number[]) => groupKey(idsOf(indices));
   const records: Record<string, VerificationRecord> = {};
-  const result = await searchGroups({
+  // ΔP known from earlier runs (memo files), so a resumed search replays without training.
+  const known = new Map<string, number>();
+  const memoDir = join(options.outDir, 'verifications');
+  const indexOf = new Map(options.order.map((id, i) => [id, i]));
+  if (existsSync(memoDir)) {
+    for (const file of (await readdir(memoDir)).filter((f) => f.endsWith('.json'))) {
+      const record = JSON.parse(await readFile(join(memoDir, file), 'utf8')) as VerificationRecord;
+      if (!record.group.every((d) => indexOf.has(d))) continue;
+      records[groupKey(record.group)] = record;
+      known.set(record.group.map((d) => indexOf.get(d)!).sort((a, b) => a - b).join(','), record.deltaP);
+    }
+  }
+  const { result } = await searchGroupsSpeculatively({
     distances: options.distances,
     delta: options.delta,
     maxVerifications: options.maxVerifications,
-    verify: async (indices) => {
-      const group = indices.map((i) => options.order[i]);
-      const record = await verifyGroup(group, options);
-      records[groupKey(group)] = record;
-      return record.deltaP;
+    workers,
+    known,
+    answer: async (batch) => {
+      await trainGroupModels(batch.map(idsOf), options.recipe, (k) => modelDirOf(options, k), join(options.outDir, 'queue.json'), workers, log);
+      const answers: number[] = [];
+      for (const indices of batch) {
+        const record = await verifyGroup(idsOf(indices), options);
+        log(`  ΔP{${record.group.join(', ')}} = ${record.deltaP.toFixed(3)} dB (${record.deltaP <= options.delta ? 'pass' : 'fail'} at δ = ${options.delta})`);
+        records[keyOf(indices)] = record;
+        answers.push(record.deltaP);
+      }
+      return answers;
     },
   });
+  // Every trained group the search did not ask about was a wrong guess (in this run or an earlier one).
+  const asked = new Set(result.verifications.map((v) => keyOf(v.group)));
+  const unusedSpeculations = Object.entries(records).filter(([key]) => !asked.has(key)).map(([, r]) => r.group);
   const partitionIds = result.partition.map((g) => g.map((i) => options.order[i]));
-  const outcome: SearchOutcome = { ...result, partitionIds, records };
+  const outcome: SearchOutcome = { ...result, partitionIds, records, unusedSpeculations };
   await atomicWrite(join(options.outDir, 'search.json'), JSON.stringify({
     delta: options.delta,
     order: options.order,
@@ -114,6 +201,7 @@ export async function runGroupSearch(options: SearchOptions): Promise<SearchOutc
     maxVerifications: options.maxVerifications ?? null,
     budgetExhausted: result.budgetExhausted,
     candidateCounts: result.candidateCounts,
+    unusedSpeculations,
     verifications: result.verifications.map((v) => ({ ...v, group: v.group.map((i) => options.order[i]), record: records[groupKey(v.group.map((i) => options.order[i]))] ?? null })),
   }, null, 2));
   return outcome;

@@ -14,7 +14,7 @@ import { createFeatureExtractor } from '../onnx/descriptor';
 import { loadSession, releaseSessions } from '../onnx/ort-node';
 import { featureOutputName } from '../onnx/writer';
 import { heatmapSvg } from '../report/heatmap-svg';
-import { runGroupSearch, singleTaskPsnrFrom, groupKey, type Recipe } from '../search/group-search';
+import { runGroupSearch, singleTaskPsnrFrom, groupKey, trainGroupModels, type Recipe } from '../search/group-search';
 import { buildReferences, type ReferenceSet } from '../similarity/references';
 import { train } from '../train/trainer';
 import type { BackendChoice } from '../tf/backend';
@@ -50,6 +50,7 @@ export interface ZooReport {
   references: ReferenceSet;
   evaluation: { single: EvalResult; baseline: EvalResult; grids: EvalResult };
   search: unknown;
+  groupModels: { trained: FromScratchGroup[]; files: Record<string, string> };
   calibration: Omit<CalibrationResult, 'samples'> & { samples: CalibrationResult['samples'] };
 }
 
@@ -106,6 +107,17 @@ function trainArgs(o: ZooOptions, tasks: string, outDir: string): string[] {
 
 async function modelInfo(file: string, outDir: string, width: number, depth: number, arch = 'srresnet'): Promise<ModelInfo> {
   return { file: relative(outDir, file).split('\\').join('/'), sizeBytes: (await stat(file)).size, arch, width, depth };
+}
+
+/** A group model trained from scratch, with its ΔP and, for comparison, the fine-tuned verification's. */
+export interface FromScratchGroup {
+  members: DegradationId[];
+  onnx: string;
+  /** False for a group trained only for the fine-tuned/from-scratch comparison. */
+  inPartition: boolean;
+  deltaP: number;
+  perTask: Record<string, { group: number; single: number; drop: number }>;
+  fineTunedDeltaP: number | null;
 }
 
 export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
@@ -189,15 +201,50 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     const outcome = await runGroupSearch({
       order: references.order, distances: references.matrices.symmetric, delta: preset.delta,
       singleTaskPsnr: singleTaskPsnrFrom(single), recipe, valImages, evalSeed: preset.eval.seed, crop: preset.eval.crop,
-      outDir: join(work, 'search'), maxVerifications: preset.maxVerifications, log,
+      outDir: join(work, 'search'), maxVerifications: preset.maxVerifications, workers: o.workers, log,
     });
     return { ...outcome, verifications: outcome.verifications.map((v) => ({ ...v, group: v.group.map((i) => references.order[i]) })) };
   });
   await saveTimings();
 
-  // 6. The group models: a verified mix model per group, the single-task model for a singleton.
+  // 6. The group models. With fine-tuned verifications, each multi-degradation group of the
+  //    partition is trained again from scratch with the same recipe and steps as every other
+  //    restorer (the paper's protocol); its from-scratch ΔP is checked against the fine-tuned one
+  //    (at least two groups, borrowing verified groups when the partition has fewer). A singleton
+  //    group uses its single-task model.
   const partition = search.partitionIds;
-  const groupFile = (members: DegradationId[]) => (members.length === 1 ? onnxOf(`single-${members[0]}`) : search.records[groupKey(members)].onnx);
+  const groupModels = await stage('group-models', join(work, 'groups', 'stage.json'), timings, log, async () => {
+    const multi = partition.filter((g) => g.length > 1);
+    if (!preset.verifyFineTune) {
+      return { trained: [] as FromScratchGroup[], files: Object.fromEntries(multi.map((g) => [groupKey(g), search.records[groupKey(g)].onnx])) };
+    }
+    const compared = [...multi];
+    for (const v of search.verifications) {
+      if (compared.length >= 2) break;
+      if (v.group.length > 1 && !compared.some((g) => groupKey(g) === groupKey(v.group))) compared.push(v.group);
+    }
+    const dirOf = (key: string) => join(work, 'groups', key);
+    await trainGroupModels(compared, restorerRecipe(o), dirOf, join(work, 'groups', 'queue.json'), o.workers, log);
+    const singlePsnr = singleTaskPsnrFrom(single);
+    const trained: FromScratchGroup[] = [];
+    for (const members of compared) {
+      const key = groupKey(members);
+      const onnx = join(dirOf(key), 'model.onnx');
+      await exportCheckpoint(join(dirOf(key), 'model.ckpt'), onnx);
+      const result = await evaluate({ ...evalCommon, models: [{ name: key, file: onnx }], tasks: members });
+      const perTask = Object.fromEntries(members.map((d) => {
+        const psnr = result.models[key].perTask[d]!.psnr;
+        return [d, { group: psnr, single: singlePsnr[d]!, drop: singlePsnr[d]! - psnr }];
+      }));
+      const deltaP = Math.max(...Object.values(perTask).map((t) => t.drop));
+      const fineTuned = search.records[key];
+      trained.push({ members, onnx, inPartition: multi.some((g) => groupKey(g) === key), deltaP, perTask, fineTunedDeltaP: fineTuned?.deltaP ?? null });
+      log(`  {${members.join(', ')}} from scratch: ΔP ${deltaP.toFixed(3)} dB; fine-tuned ΔP ${fineTuned ? fineTuned.deltaP.toFixed(3) : '–'} dB`);
+    }
+    return { trained, files: Object.fromEntries(trained.filter((t) => t.inPartition).map((t) => [groupKey(t.members), t.onnx])) };
+  });
+  await saveTimings();
+  const groupFile = (members: DegradationId[]) => (members.length === 1 ? onnxOf(`single-${members[0]}`) : groupModels.files[groupKey(members)]);
   const groups = partition.map((members, i) => ({ id: `group-${i + 1}`, members, file: groupFile(members) }));
   const grids = await stage('eval-grids', join(work, 'eval', 'grids.json'), timings, log, async () => {
     const perGroup: EvalResult[] = [];
@@ -264,7 +311,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const report: ZooReport = {
     preset, command: o.command,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform, node: process.version },
-    timings, references, evaluation: { single, baseline, grids }, search, calibration,
+    timings, references, evaluation: { single, baseline, grids }, search, groupModels, calibration,
   };
   await atomicWrite(join(work, 'zoo-report.json'), JSON.stringify(report, null, 2));
   // Group GGDs are derived from the references, but logging them helps when reading a build log.
