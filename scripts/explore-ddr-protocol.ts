@@ -14,11 +14,7 @@ import { centreCrop } from '../src/cli/eval/evaluate';
 import { readImageFolder } from '../src/cli/io/images';
 import { createFeatureExtractor } from '../src/cli/onnx/descriptor';
 import { loadSession } from '../src/cli/onnx/ort-node';
-import { buildReferences } from '../src/cli/similarity/references';
-import { analyseDegradation } from '../src/core/ddr-protocol';
-import { DEGRADATION_IDS, type DegradationId } from '../src/core/degradations/ids';
-import { degrade } from '../src/core/degradations/registry';
-import { selectGroup } from '../src/core/selection';
+import { measureProtocol } from '../src/cli/similarity/protocol-measure';
 
 const { values: a } = parseArgs({
   options: {
@@ -32,34 +28,20 @@ const { values: a } = parseArgs({
     'reference-crop': { type: 'string', default: '160' },
     'val-images': { type: 'string', default: '../shared/data/photos/val' },
     'val-crop': { type: 'string', default: '128' },
+    seed: { type: 'string', default: '2' },
   },
 });
-const FAMILY: Record<DegradationId, string> = {
-  gaussian_blur: 'blur', motion_blur: 'blur', rl: 'blur', sr: 'blur', ringing: 'blur', defocus_blur: 'blur',
-  jpeg: 'jpeg', poisson_noise: 'noise', gaussian_noise: 'noise', salt_pepper: 'noise', inpainting: 'inpainting',
-};
 const protocol = { patchSize: Number(a['patch-size']), patchCount: Number(a.patches), seed: 0, k: Number(a.k), trimSigmas: 5 };
 const extract = createFeatureExtractor(await loadSession(a.descriptor!), a.layer!);
 const quiet = { warn: () => {} };
-const references = (await readImageFolder(a.images!, { ...quiet, limit: Number(a['reference-images']) })).map((l) => centreCrop(l.image, Number(a['reference-crop'])));
+const referenceImages = (await readImageFolder(a.images!, { ...quiet, limit: Number(a['reference-images']) })).map((l) => centreCrop(l.image, Number(a['reference-crop'])));
 const validation = (await readImageFolder(a['val-images']!, quiet)).map((l) => centreCrop(l.image, Number(a['val-crop'])));
 
 const started = performance.now();
-const refs = await buildReferences({ images: references, tasks: [...DEGRADATION_IDS], protocol, extract });
-const referenceSeconds = (performance.now() - started) / 1000;
-const singletons = DEGRADATION_IDS.map((id) => ({ id, members: [id] }));
-let top1 = 0, family = 0, n = 0;
-for (let i = 0; i < validation.length; i++) {
-  for (const d of DEGRADATION_IDS) {
-    const { ggd } = await analyseDegradation([degrade(validation[i], d, 1000 + i).image], protocol, extract);
-    const chosen = selectGroup(ggd, refs.references, singletons).chosen as DegradationId;
-    n++;
-    if (chosen === d) top1++;
-    if (FAMILY[chosen] === FAMILY[d]) family++;
-  }
-}
+const m = await measureProtocol({ referenceImages, validation, protocol, extract, seed: Number(a.seed) });
+const seconds = (performance.now() - started) / 1000;
 console.log(
   `${a.layer} patch ${protocol.patchSize} × ${protocol.patchCount}, k ${protocol.k}: ` +
-    `${refs.separatedCount}/11 held-out draws nearest their own reference; per-crop top-1 ${((top1 / n) * 100).toFixed(0)} %, ` +
-    `family ${((family / n) * 100).toFixed(0)} % (${n} crops); references in ${referenceSeconds.toFixed(0)} s`,
+    `${m.separatedCount}/11 held-out draws nearest their own reference; per-crop top-1 ${(m.top1 * 100).toFixed(0)} %, ` +
+    `family ${(m.family * 100).toFixed(0)} % (${m.crops} crops); ${seconds.toFixed(0)} s`,
 );

@@ -44,6 +44,11 @@ describe('grids CLI end to end', () => {
     expect(Number.isFinite(manifest.selection.oodThreshold)).toBe(true);
     const report = JSON.parse(await readFile(join(work, 'zoo-report.json'), 'utf8'));
     expect(report.calibration.samples.length).toBe(3 * (11 + 3));
+    // The gain predictor: each group model's gain per degradation, measured on the training photos
+    // left over after the 3 reference ones (the 4th), and r of predicted against actual gain.
+    expect(report.expectedGain.images).toHaveLength(1);
+    expect(Object.keys(manifest.selection.calibration!.expectedGain!).sort()).toEqual(manifest.groups.map((g) => g.id).sort());
+    expect(report.calibration.gainPrediction.method).toBe('expected-gain');
     expect(Object.keys(report.timings)).toContain('search');
     // Multi-degradation groups are retrained from scratch, and at least two of them are compared
     // with their fine-tuned verification.
@@ -60,7 +65,7 @@ describe('grids CLI end to end', () => {
   it('a second zoo run resumes: every stage is reported done and nothing retrains', async () => {
     const result = await runCli(['zoo', '--preset', 'tiny', '--images', train, '--val-images', val, '--work', work, '--out', out, '--workers', '2', '--backend', 'wasm']);
     expect(result.code, result.stderr).toBe(0);
-    for (const stage of ['similarity', 'eval-single', 'eval-baseline', 'search', 'group-models', 'eval-grids', 'calibration']) {
+    for (const stage of ['ddr-layer', 'similarity', 'eval-single', 'eval-baseline', 'search', 'group-models', 'eval-grids', 'expected-gain', 'calibration']) {
       expect(result.stderr).toContain(`[${stage}] done earlier`);
     }
     expect(result.stderr).not.toMatch(/training images from/);

@@ -142,7 +142,14 @@ export const selectionSchema = z.object({
   /** Distances from the chosen group above this mean "out of distribution". */
   oodThreshold: z.number(),
   /** Linear fit predicting PSNR gain from distance (the paper's "prediction without inference"); null until calibrated. */
-  calibration: z.object({ slope: z.number(), intercept: z.number(), r: z.number().min(-1).max(1).optional() }).nullable(),
+  calibration: z.object({
+    slope: z.number(),
+    intercept: z.number(),
+    /** Pearson r between predicted and actual gain on the calibration photos. */
+    r: z.number().min(-1).max(1).optional(),
+    /** expectedGain[groupId][degradationId]: the group model's mean gain on that degradation (see core/selection predictGain). */
+    expectedGain: z.record(nonEmptyString, z.record(degradationIdSchema, z.number())).optional(),
+  }).nullable(),
 });
 
 export const verificationSchema = z.object({

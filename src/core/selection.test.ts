@@ -95,6 +95,18 @@ describe('selectGroup', () => {
     expect(selectGroup({ sigma: 2, beta: 1 }, reference, groups, { calibration: null }).predictedGain).toBeNull();
   });
 
+  it('predicts the chosen group model\'s expected gain on the nearest degradation, when the table has it', () => {
+    const input = { sigma: 2, beta: 1 };
+    const plain = selectGroup(input, reference, groups);
+    const chosen = plain.chosen, nearest = plain.degradations[0].id;
+    const expectedGain = { [chosen]: { [nearest]: 3.25 } };
+    expect(selectGroup(input, reference, groups, { calibration: { slope: -1.5, intercept: 6, expectedGain } }).predictedGain).toBe(3.25);
+    // A table without that pair falls back to the linear fit.
+    const other = { [chosen]: { [nearest === 'jpeg' ? 'gaussian_blur' : 'jpeg']: 3.25 } };
+    const fallback = selectGroup(input, reference, groups, { calibration: { slope: -1.5, intercept: 6, expectedGain: other } });
+    expect(fallback.predictedGain).toBeCloseTo(6 - 1.5 * fallback.chosenDistance, 14);
+  });
+
   it('validates groups and references with clear errors', () => {
     const input = { sigma: 1, beta: 1 };
     expect(() => selectGroup(input, reference, [])).toThrow(/at least one group/);

@@ -2,7 +2,7 @@
  * Adaptive model selection (paper §5.2, Eq. 7). A group's GGD is the mean of its members' GGD
  * parameters; the chosen group is the one with the least KL(GGD(group) ‖ GGD(input)), reported as
  * the SRGA distance D = log10(KL + 1e-5) + 5. The same distance flags out-of-distribution inputs
- * and, through a linear calibration, predicts the gain of the chosen model without running it.
+ * and, through a calibration, predicts the gain of the chosen model without running it.
  */
 import { ggdDistance, klGGD } from './ggd.ts';
 import type { Ggd } from './ggd-types.ts';
@@ -17,10 +17,22 @@ export interface GroupDefinition {
   readonly members: readonly string[];
 }
 
-/** predictedGain = intercept + slope · chosenDistance (fitted on held-out data elsewhere). */
+/**
+ * How the gain of the chosen model is predicted without running it (fitted on held-out data
+ * elsewhere). With `expectedGain`, the prediction is the chosen group model's measured mean gain on
+ * the degradation nearest the input (its reference GGD); otherwise, or when the table lacks that
+ * pair, the linear fit intercept + slope · chosenDistance.
+ */
 export interface GainCalibration {
   readonly slope: number;
   readonly intercept: number;
+  /** expectedGain[groupId][degradationId]: mean PSNR gain (dB) of the group's model on that degradation. */
+  readonly expectedGain?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+export function predictGain(calibration: GainCalibration, chosenGroup: string, chosenDistance: number, nearestDegradation: string): number {
+  const expected = calibration.expectedGain?.[chosenGroup]?.[nearestDegradation];
+  return expected ?? calibration.intercept + calibration.slope * chosenDistance;
 }
 
 export interface SelectionOptions {
@@ -112,6 +124,6 @@ export function selectGroup(
     groups: rankedGroups,
     degradations: rankedDegradations,
     ood: oodThreshold !== undefined && best.distance > oodThreshold,
-    predictedGain: calibration ? calibration.intercept + calibration.slope * best.distance : null,
+    predictedGain: calibration ? predictGain(calibration, best.id, best.distance, rankedDegradations[0].id) : null,
   };
 }

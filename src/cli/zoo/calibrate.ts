@@ -6,25 +6,34 @@ import type { Ggd } from '../../core/ggd-types';
 import { clipInPlace, quantize8, type RgbImage } from '../../core/image';
 import { psnr } from '../../core/metrics';
 import { selectGroup } from '../../core/selection';
-import { auroc, linearFit, youdenThreshold, type LinearFit } from '../../core/calibration-stats';
-import { centreCrop, evalSeed, type EvalImage } from '../eval/evaluate';
+import { auroc, linearFit, pearson, youdenThreshold, type LinearFit } from '../../core/calibration-stats';
+import { evalSeed, type EvalImage } from '../eval/evaluate';
 import { loadSession, restoreImage } from '../onnx/ort-node';
 
 /**
- * Calibrates selection on validation photos the references never saw:
- * - in-distribution: each photo degraded by each of the 11 (fixed seeds); we record the group
- *   chosen (correct when it contains the degradation), the chosen distance, and the PSNR gain of
- *   the chosen group's model;
- * - out-of-distribution: each photo hazed, colour-cast and under-exposed.
- * The OOD threshold maximises Youden's J between the two distance sets; the predicted gain is a
- * least-squares line in the chosen distance.
+ * Calibrates selection on validation photos the references never saw, `cropsPerImage` crops each
+ * (the corners of the photo, so they overlap only on small photos):
+ * - in-distribution: each crop degraded by each of the 11 (fixed seeds); we record the group
+ *   chosen (correct when it contains the degradation), the chosen distance, the predicted gain and
+ *   the PSNR gain of the chosen group's model;
+ * - out-of-distribution: each crop hazed, colour-cast and under-exposed.
+ * The OOD threshold maximises Youden's J between the two distance sets. The gain prediction uses
+ * `expectedGain` (each group model's mean gain per degradation, measured on training photos, so
+ * nothing here is fitted to these samples) when given; the least-squares line in the chosen
+ * distance is fitted and reported as well.
  */
 export interface CalibrationSample {
   image: string;
+  /** Which crop of the image (0-based). */
+  crop: number;
   source: DegradationId | OodDegradationId;
   kind: 'in' | 'ood';
   chosen: string;
   chosenDistance: number;
+  /** The single degradation nearest the input, and its distance. */
+  nearest: DegradationId;
+  nearestDistance: number;
+  predictedGain: number | null;
   correct: boolean | null;
   inputPsnr: number | null;
   gain: number | null;
@@ -35,7 +44,23 @@ export interface CalibrationResult {
   oodThreshold: number;
   ood: { auroc: number; tpr: number; fpr: number };
   selectionAccuracy: { overall: number; perDegradation: Record<string, number> };
+  /** The distance-only line (the fallback predictor). */
   gainFit: LinearFit;
+  /** Pearson r between predicted and actual gain, for the predictor the manifest uses. */
+  gainPrediction: { method: 'expected-gain' | 'linear'; r: number };
+}
+
+/** Up to four crops of `size` px at the corners of the image (fewer when the image is small). */
+export function cornerCrops(image: RgbImage, size: number | null, count: number): RgbImage[] {
+  if (size === null) return [image];
+  const w = Math.min(size, image.width), h = Math.min(size, image.height);
+  const xs = [...new Set([0, image.width - w])], ys = [...new Set([0, image.height - h])];
+  const positions = ys.flatMap((y) => xs.map((x) => [x, y] as const)).slice(0, Math.max(1, count));
+  return positions.map(([x, y]) => {
+    const data = new Float32Array(w * h * 3);
+    for (let row = 0; row < h; row++) data.set(image.data.subarray(((y + row) * image.width + x) * 3, ((y + row) * image.width + x + w) * 3), row * w * 3);
+    return { width: w, height: h, data };
+  });
 }
 
 export async function calibrate(options: {
@@ -47,38 +72,55 @@ export async function calibrate(options: {
   references: { id: DegradationId; ggd: Ggd }[];
   groups: { id: string; members: DegradationId[]; file: string }[];
   tasks: DegradationId[];
+  /** Crops per validation image (corners); 1 = the top-left crop only. */
+  cropsPerImage?: number;
+  /** expectedGain[groupId][degradation], measured on photos other than these. */
+  expectedGain?: Record<string, Record<string, number>>;
   onProgress?: (done: number, total: number) => void;
 }): Promise<CalibrationResult> {
   const { references, groups, protocol, extract } = options;
   const samples: CalibrationSample[] = [];
-  const total = options.images.length * (options.tasks.length + OOD_DEGRADATION_IDS.length);
+  const crops = options.images.map((img) => cornerCrops(img.image, options.crop, options.cropsPerImage ?? 1));
+  const total = crops.flat().length * (options.tasks.length + OOD_DEGRADATION_IDS.length);
   let done = 0;
   const select = async (image: RgbImage) => {
     const { ggd } = await analyseDegradation([image], protocol, extract);
-    return selectGroup(ggd, references, groups);
+    const selection = selectGroup(ggd, references, groups);
+    const nearest = selection.degradations[0];
+    // The manifest's predictor (core/selection predictGain), minus the linear fallback fitted below.
+    const predictedGain = options.expectedGain?.[selection.chosen]?.[nearest.id] ?? null;
+    return { selection, nearest: { nearest: nearest.id as DegradationId, nearestDistance: nearest.distance }, predictedGain };
   };
   for (let i = 0; i < options.images.length; i++) {
-    const clean = centreCrop(options.images[i].image, options.crop);
-    for (const task of options.tasks) {
-      const degraded = degrade(clean, task, evalSeed(options.seed, task, i)).image;
-      const selection = await select(degraded);
-      const group = groups.find((g) => g.id === selection.chosen)!;
-      const restored = quantize8(clipInPlace(await restoreImage(await loadSession(group.file), degraded)));
-      const inputPsnr = psnr(degraded, clean);
-      samples.push({
-        image: options.images[i].name, source: task, kind: 'in', chosen: selection.chosen, chosenDistance: selection.chosenDistance,
-        correct: group.members.includes(task), inputPsnr, gain: psnr(restored, clean) - inputPsnr,
-      });
-      options.onProgress?.(++done, total);
-    }
-    for (const ood of OOD_DEGRADATION_IDS) {
-      const degraded = applyOodDegradation(clean, ood, evalSeed(options.seed, 'gaussian_blur', i) + 7).image;
-      const selection = await select(degraded);
-      samples.push({ image: options.images[i].name, source: ood, kind: 'ood', chosen: selection.chosen, chosenDistance: selection.chosenDistance, correct: null, inputPsnr: null, gain: null });
-      options.onProgress?.(++done, total);
+    for (let c = 0; c < crops[i].length; c++) {
+      const clean = crops[i][c];
+      // Crop 0 keeps the seeds of a one-crop calibration; further crops get their own draws.
+      const seedOf = (task: DegradationId) => evalSeed(options.seed + 17 * c, task, i);
+      for (const task of options.tasks) {
+        const degraded = degrade(clean, task, seedOf(task)).image;
+        const { selection, nearest, predictedGain } = await select(degraded);
+        const group = groups.find((g) => g.id === selection.chosen)!;
+        const restored = quantize8(clipInPlace(await restoreImage(await loadSession(group.file), degraded)));
+        const inputPsnr = psnr(degraded, clean);
+        samples.push({
+          image: options.images[i].name, crop: c, source: task, kind: 'in', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...nearest,
+          predictedGain, correct: group.members.includes(task), inputPsnr, gain: psnr(restored, clean) - inputPsnr,
+        });
+        options.onProgress?.(++done, total);
+      }
+      for (const ood of OOD_DEGRADATION_IDS) {
+        const degraded = applyOodDegradation(clean, ood, seedOf('gaussian_blur') + 7).image;
+        const { selection, nearest } = await select(degraded);
+        samples.push({
+          image: options.images[i].name, crop: c, source: ood, kind: 'ood', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...nearest,
+          predictedGain: null, correct: null, inputPsnr: null, gain: null,
+        });
+        options.onProgress?.(++done, total);
+      }
     }
   }
   const inDist = samples.filter((s) => s.kind === 'in');
+  const gainFit = linearFit(inDist.map((s) => s.chosenDistance), inDist.map((s) => s.gain!));
   const oodDist = samples.filter((s) => s.kind === 'ood');
   const youden = youdenThreshold(oodDist.map((s) => s.chosenDistance), inDist.map((s) => s.chosenDistance));
   const perDegradation: Record<string, number> = {};
@@ -91,6 +133,9 @@ export async function calibrate(options: {
     oodThreshold: youden.threshold,
     ood: { auroc: auroc(oodDist.map((s) => s.chosenDistance), inDist.map((s) => s.chosenDistance)), tpr: youden.tpr, fpr: youden.fpr },
     selectionAccuracy: { overall: inDist.filter((s) => s.correct).length / inDist.length, perDegradation },
-    gainFit: linearFit(inDist.map((s) => s.chosenDistance), inDist.map((s) => s.gain!)),
+    gainFit,
+    gainPrediction: inDist.every((s) => s.predictedGain !== null)
+      ? { method: 'expected-gain', r: pearson(inDist.map((s) => s.predictedGain!), inDist.map((s) => s.gain!)) }
+      : { method: 'linear', r: gainFit.r },
   };
 }

@@ -15,6 +15,7 @@ import { loadSession, releaseSessions } from '../onnx/ort-node';
 import { featureOutputName } from '../onnx/writer';
 import { heatmapSvg } from '../report/heatmap-svg';
 import { runGroupSearch, singleTaskPsnrFrom, groupKey, trainGroupModels, type Recipe } from '../search/group-search';
+import { measureProtocol } from '../similarity/protocol-measure';
 import { buildReferences, type ReferenceSet } from '../similarity/references';
 import { train } from '../train/trainer';
 import type { BackendChoice } from '../tf/backend';
@@ -47,10 +48,12 @@ export interface ZooReport {
   command: string;
   machine: { cpus: number; model: string; platform: string; node: string };
   timings: Record<string, number>;
+  layerChoice: { chosen: DdrLayer; fixedByPreset: boolean; candidates: LayerCandidate[] };
   references: ReferenceSet;
   evaluation: { single: EvalResult; baseline: EvalResult; grids: EvalResult };
   search: unknown;
   groupModels: { trained: FromScratchGroup[]; files: Record<string, string> };
+  expectedGain: { images: string[]; table: Record<string, Record<string, number>> };
   calibration: Omit<CalibrationResult, 'samples'> & { samples: CalibrationResult['samples'] };
 }
 
@@ -109,6 +112,19 @@ async function modelInfo(file: string, outDir: string, width: number, depth: num
   return { file: relative(outDir, file).split('\\').join('/'), sizeBytes: (await stat(file)).size, arch, width, depth };
 }
 
+/** The descriptor's feature layers a DDR can read. */
+const DDR_LAYERS = ['last_block', 'hidden_hr'] as const;
+type DdrLayer = (typeof DDR_LAYERS)[number];
+
+export interface LayerCandidate {
+  layer: DdrLayer;
+  separatedCount: number;
+  top1: number;
+  family: number;
+  crops: number;
+  perDegradation: Record<string, number>;
+}
+
 /** A group model trained from scratch, with its ΔP and, for comparison, the fine-tuned verification's. */
 export interface FromScratchGroup {
   members: DegradationId[];
@@ -163,18 +179,36 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   }
   if (o.stopAfter === 'trainings') return null;
 
-  // 2. The DDR layer, then the descriptor the app ships: only that layer's nodes.
-  const ddrLayer = preset.ddr.layer;
-  const descriptorOnnx = join(descriptorDir, 'model.onnx');
+  // 2. The DDR layer, chosen by measurement unless the preset fixes it: for each feature layer, the
+  //    similarity matrix's separation (held-out draws nearest their own reference) and the share of
+  //    validation crops routed to their own degradation; the better top-1 share wins, then the better
+  //    separation. Then the descriptor the app ships: only that layer's nodes.
+  const protocol = { patchSize: preset.ddr.patchSize, patchCount: preset.ddr.patchCount, seed: preset.seed, k: preset.ddr.k, trimSigmas: 5 };
+  const referenceImages = async () => (await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages, minSize: preset.ddr.patchSize }))
+    .map((l) => centreCrop(l.image, preset.ddr.referenceCrop));
+  const layerChoice = await stage('ddr-layer', join(descriptorDir, 'layer-choice.json'), timings, log, async () => {
+    if (preset.ddr.layer) return { chosen: preset.ddr.layer, fixedByPreset: true, candidates: [] as LayerCandidate[] };
+    const session = await loadSession(descriptorAllLayers);
+    const refs = await referenceImages();
+    const validation = valImages.map((v) => centreCrop(v.image, preset.eval.crop));
+    const candidates: LayerCandidate[] = [];
+    for (const layer of DDR_LAYERS) {
+      const m = await measureProtocol({ referenceImages: refs, validation, protocol, extract: createFeatureExtractor(session, layer), seed: preset.eval.seed + 2 });
+      candidates.push({ layer, separatedCount: m.separatedCount, top1: m.top1, family: m.family, crops: m.crops, perDegradation: m.perDegradation });
+      log(`  ${layer}: ${m.separatedCount}/11 separated; validation crops top-1 ${(m.top1 * 100).toFixed(1)} %, family ${(m.family * 100).toFixed(1)} %`);
+    }
+    const best = [...candidates].sort((a, b) => b.top1 - a.top1 || b.separatedCount - a.separatedCount)[0];
+    return { chosen: best.layer, fixedByPreset: false, candidates };
+  });
+  await saveTimings();
+  const ddrLayer = layerChoice.chosen;
+  const descriptorOnnx = join(descriptorDir, `model-${ddrLayer}.onnx`);
   if (!existsSync(descriptorOnnx)) await exportCheckpoint(join(descriptorDir, 'model.ckpt'), descriptorOnnx, [ddrLayer], false);
 
   // 3. Reference GGDs and the similarity matrices, from training photos (never the validation ones).
-  const protocol = { patchSize: preset.ddr.patchSize, patchCount: preset.ddr.patchCount, seed: preset.seed, k: preset.ddr.k, trimSigmas: 5 };
   const extract = createFeatureExtractor(await loadSession(descriptorOnnx), ddrLayer);
   const references = await stage('similarity', join(work, 'similarity', 'similarity.json'), timings, log, async () => {
-    const images = (await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages, minSize: preset.ddr.patchSize }))
-      .map((l) => centreCrop(l.image, preset.ddr.referenceCrop));
-    const result = await buildReferences({ images, tasks, protocol, extract });
+    const result = await buildReferences({ images: await referenceImages(), tasks, protocol, extract });
     await atomicWrite(join(work, 'similarity', 'similarity.svg'), heatmapSvg(result.matrices.symmetric, result.order, { title: `Degradation distance (${ddrLayer})` }));
     log(`  ${result.separatedCount}/${tasks.length} degradations nearest their own reference`);
     return result;
@@ -259,12 +293,28 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   });
   await saveTimings();
 
-  // 7. Calibration of the OOD threshold and the gain prediction, on the validation photos.
-  const calibration = await stage('calibration', join(work, 'calibration.json'), timings, log, () =>
-    calibrate({ images: valImages, crop: preset.eval.crop, seed: preset.eval.seed + 1, protocol, extract, references: references.references, groups, tasks }));
+  // 7. The gain table behind "prediction without inference": every group model on every
+  //    degradation, on training photos the references did not use (never the validation photos).
+  const expectedGain = await stage('expected-gain', join(work, 'eval', 'expected-gain.json'), timings, log, async () => {
+    const all = await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages + preset.expectedGainImages, minSize: preset.ddr.patchSize });
+    const images = all.slice(preset.ddr.referenceImages).map((l) => ({ name: l.name, image: l.image }));
+    if (!images.length) throw new Error(`no training photos left after the ${preset.ddr.referenceImages} reference photos for the gain table`);
+    const result = await evaluate({ images, models: groups.map((g) => ({ name: g.id, file: g.file })), tasks, seed: preset.eval.seed + 3, crop: preset.eval.crop });
+    const table: Record<string, Record<string, number>> = {};
+    for (const g of groups) table[g.id] = Object.fromEntries(tasks.map((t) => [t, result.models[g.id].perTask[t]!.psnr - result.input.perTask[t]!.psnr]));
+    return { images: images.map((i) => i.name), table };
+  });
   await saveTimings();
 
-  // 8. Publish: ONNX files with stable names, manifest.json (validated), and the full report.
+  // 8. Calibration of the OOD threshold and the gain prediction, on the validation photos.
+  const calibration = await stage('calibration', join(work, 'calibration.json'), timings, log, () =>
+    calibrate({
+      images: valImages, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 1, protocol, extract,
+      references: references.references, groups, tasks, expectedGain: expectedGain.table,
+    }));
+  await saveTimings();
+
+  // 9. Publish: ONNX files with stable names, manifest.json (validated), and the full report.
   await mkdir(o.out, { recursive: true });
   // Files of an earlier zoo (e.g. more groups) must not linger next to the new manifest.
   for (const stale of (await readdir(o.out)).filter((f) => f.endsWith('.onnx'))) await rm(join(o.out, stale));
@@ -295,15 +345,21 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     notes: `Built by: ${o.command}`,
     degradations: tasks.map((t) => ({ id: t, name: DEGRADATION_TABLE[t].name, params: tableRanges(t) })),
     descriptor: {
-      file: relative(o.out, descriptorFile), arch: 'srresnet-sr', scale: d.scale, layer: preset.ddr.layer,
+      file: relative(o.out, descriptorFile), arch: 'srresnet-sr', scale: d.scale, layer: ddrLayer,
       input: { patchSize: protocol.patchSize, patchCount: protocol.patchCount, seed: protocol.seed },
-      pca: { k: protocol.k }, trimSigmas: protocol.trimSigmas, featureOutput: featureOutputName(preset.ddr.layer),
+      pca: { k: protocol.k }, trimSigmas: protocol.trimSigmas, featureOutput: featureOutputName(ddrLayer),
     },
     references: references.references.map((ref) => ({ id: ref.id, ggd: ref.ggd })),
     similarity: { ...references.matrices, used: 'symmetric' },
     groups: publishedGroups,
     baseline: await modelInfo(baselineFile, o.out, r.width, r.depth),
-    selection: { oodThreshold: calibration.oodThreshold, calibration: { slope: calibration.gainFit.slope, intercept: calibration.gainFit.intercept, r: clampUnit(calibration.gainFit.r) } },
+    selection: {
+      oodThreshold: calibration.oodThreshold,
+      calibration: {
+        slope: calibration.gainFit.slope, intercept: calibration.gainFit.intercept, r: clampUnit(calibration.gainPrediction.r),
+        ...(calibration.gainPrediction.method === 'expected-gain' ? { expectedGain: expectedGain.table } : {}),
+      },
+    },
     search: { delta: preset.delta, partition, verifications: search.verifications.map((v: { group: DegradationId[]; deltaP: number; passed: boolean; order: number; phase: string }) => ({ group: v.group, deltaP: v.deltaP, passed: v.passed, order: v.order, phase: v.phase })) },
     evaluation: { tables: { rows, units: 'dB', description: `PSNR (RGB) on ${preset.eval.crop}px centre crops of ${valImages.length} validation photos, one fixed degradation draw per photo (seed ${preset.eval.seed})` } },
   });
@@ -311,7 +367,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const report: ZooReport = {
     preset, command: o.command,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform, node: process.version },
-    timings, references, evaluation: { single, baseline, grids }, search, groupModels, calibration,
+    timings, layerChoice, references, evaluation: { single, baseline, grids }, search, groupModels, expectedGain, calibration,
   };
   await atomicWrite(join(work, 'zoo-report.json'), JSON.stringify(report, null, 2));
   // Group GGDs are derived from the references, but logging them helps when reading a build log.

@@ -11,10 +11,14 @@ export interface ZooPreset {
   /**
    * DDR protocol and the layer it reads. References use `referenceImages` training photos, each
    * centre-cropped to `referenceCrop` px before it is degraded (patches are small; degrading whole
-   * photos only costs time).
+   * photos only costs time). Without `layer`, the zoo measures both layers and takes the better.
    */
-  ddr: { layer: 'hidden_hr' | 'last_block'; patchSize: number; patchCount: number; k: number; referenceImages: number; referenceCrop: number };
+  ddr: { layer?: 'hidden_hr' | 'last_block'; patchSize: number; patchCount: number; k: number; referenceImages: number; referenceCrop: number };
   eval: { crop: number; seed: number };
+  /** Calibration crops per validation photo (its corners). */
+  calibrationCrops: number;
+  /** Training photos, after the reference ones, on which each group model's gain per degradation is measured. */
+  expectedGainImages: number;
   delta: number;
   /** Verifications fine-tune from the mix baseline (cheaper) instead of training from scratch. */
   verifyFineTune: boolean;
@@ -31,8 +35,10 @@ export const PRESETS: Record<string, ZooPreset> = {
     name: 'tiny',
     descriptor: { width: 4, depth: 1, scale: 2, steps: 3, batch: 2, patch: 8, lr: 1e-3 },
     restorer: { width: 4, depth: 1, activation: 'relu', steps: 3, batch: 2, patch: 16, lr: 1e-3 },
-    ddr: { layer: 'last_block', patchSize: 12, patchCount: 8, k: 4, referenceImages: 3, referenceCrop: 48 },
+    ddr: { patchSize: 12, patchCount: 8, k: 4, referenceImages: 3, referenceCrop: 48 },
     eval: { crop: 48, seed: 0 },
+    calibrationCrops: 1,
+    expectedGainImages: 2,
     delta: 0.7,
     verifyFineTune: true,
     verifySteps: 2,
@@ -48,6 +54,8 @@ export const PRESETS: Record<string, ZooPreset> = {
     // crops to the right family; 64 patches managed 1–2/11 and ~60 %.
     ddr: { layer: 'last_block', patchSize: 16, patchCount: 384, k: 96, referenceImages: 32, referenceCrop: 160 },
     eval: { crop: 128, seed: 0 },
+    calibrationCrops: 1,
+    expectedGainImages: 8,
     delta: 0.7,
     verifyFineTune: true,
     verifySteps: 500,
@@ -65,8 +73,10 @@ export const PRESETS: Record<string, ZooPreset> = {
     name: 'full',
     descriptor: { width: 32, depth: 6, scale: 4, steps: 2000, batch: 16, patch: 24, lr: 4e-4 },
     restorer: { width: 32, depth: 4, activation: 'relu', steps: 2000, batch: 16, patch: 48, lr: 4e-4 },
-    ddr: { layer: 'last_block', patchSize: 16, patchCount: 384, k: 96, referenceImages: 96, referenceCrop: 192 },
+    ddr: { patchSize: 16, patchCount: 384, k: 96, referenceImages: 96, referenceCrop: 192 },
     eval: { crop: 256, seed: 0 },
+    calibrationCrops: 4,
+    expectedGainImages: 24,
     delta: 0.7,
     verifyFineTune: true,
     verifySteps: 500,
