@@ -81,9 +81,20 @@ export default defineConfig(({ command }) => ({
         ],
       },
       workbox: {
-        // The app shell, onnxruntime-web's wasm/mjs runtime, the sample, and every model of the zoo:
+        // The app shell, onnxruntime-web's wasm runtime, the sample, and every model of the zoo:
         // after one visit the whole app, models included, works offline.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,png,svg,ico}', 'models/manifest.json', 'models/*.onnx'],
+        // The WebGPU runtime (26 MB) is not precached: only devices with WebGPU load it, and they
+        // keep it after first use (runtimeCaching below). Without it, offline WebGPU devices run on
+        // the precached wasm runtime, and the app says so.
+        globIgnores: ['**/ort-wasm-simd-threaded.asyncify*'],
+        runtimeCaching: [
+          {
+            urlPattern: /\/ort-wasm-simd-threaded\.asyncify[^/]*\.(?:wasm|mjs)$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'ort-webgpu-runtime', expiration: { maxEntries: 4 } },
+          },
+        ],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         cleanupOutdatedCaches: true,
         navigateFallback: 'index.html',

@@ -46,6 +46,10 @@ test.describe('app shell', () => {
 
     const sw = await (await page.request.get('/sw.js')).text();
     expect(sw).toContain('index.html');
+    // The wasm runtime everyone may need is precached; the WebGPU one is cached on first use only.
+    expect(sw).toMatch(/url:\s*"assets\/ort-wasm-simd-threaded-[\w-]+\.wasm"/);
+    expect(sw).not.toMatch(/url:\s*"[^"]*asyncify/);
+    expect(sw).toContain('ort-webgpu-runtime');
     const installed = await page.request.get('/models/manifest.json');
     if (installed.ok()) {
       const manifest = parseManifest(await installed.json());

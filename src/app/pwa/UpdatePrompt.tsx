@@ -16,6 +16,25 @@ export function UpdatePrompt() {
     onRegisterError: (error: unknown) => console.warn('Offline support is unavailable:', error),
   });
   const busy = useAppStore((s) => s.busy);
+  const reload = async () => {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    const waiting = registration?.waiting ?? null;
+    const controlled = Boolean(navigator.serviceWorker?.controller);
+    await updateServiceWorker(true);
+    // The plugin reloads when the new worker takes control of this page. A page opened before any
+    // worker controlled it (the first visit) is never taken over, so reload it ourselves once the
+    // new worker is active.
+    if (!controlled) {
+      if (waiting && waiting.state !== 'activated') {
+        await new Promise<void>((resolve) => {
+          const done = () => waiting.state === 'activated' && resolve();
+          waiting.addEventListener('statechange', done);
+          setTimeout(resolve, 10_000);
+        });
+      }
+      window.location.reload();
+    }
+  };
   const hasImages = useAppStore((s) => s.order.length > 0);
 
   useEffect(() => {
@@ -32,7 +51,7 @@ export function UpdatePrompt() {
           {busy && <span className="muted"> Waiting for the current run to finish.</span>}
         </span>
         <span className="banner-actions">
-          <button type="button" className="button button-small button-primary" onClick={() => void updateServiceWorker(true)} disabled={busy} data-testid="update-reload">
+          <button type="button" className="button button-small button-primary" onClick={() => void reload()} disabled={busy} data-testid="update-reload">
             Reload
           </button>
           <button type="button" className="button button-small button-quiet" onClick={() => setNeedRefresh(false)}>
