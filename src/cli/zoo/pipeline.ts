@@ -230,7 +230,8 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   // 5. The grouping search; verifications fine-tune from the baseline when the preset says so.
   const search = await stage('search', join(work, 'search', 'stage.json'), timings, log, async () => {
     const recipe = preset.verifyFineTune
-      ? restorerRecipe(o, { init: join(modelDir('baseline'), 'model.ckpt'), steps: preset.verifySteps, warmup: 0 })
+      // Fine-tuning starts from trained weights: half the peak learning rate, a short warm-up.
+      ? restorerRecipe(o, { init: join(modelDir('baseline'), 'model.ckpt'), steps: preset.verifySteps, lr: preset.restorer.lr / 2, warmup: Math.round(preset.verifySteps * 0.02) })
       : restorerRecipe(o);
     const outcome = await runGroupSearch({
       order: references.order, distances: references.matrices.symmetric, delta: preset.delta,
