@@ -1,0 +1,118 @@
+/**
+ * Generates docs/RESULTS.md and its figures (docs/results/*.svg) from the JSON a `grids zoo` run
+ * leaves in its work folder, and the manifest it published. Every number comes from those files;
+ * the only hand-written part is the discussion, included verbatim from --discussion.
+ *
+ *   npm run docs:results
+ *   npm run docs:results -- --work campaign/zoo-full --manifest public/models/manifest.json \
+ *     --out docs/RESULTS.md --figures docs/results --discussion campaign/discussion.md
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseManifest, type Manifest } from '../src/core/manifest.ts';
+import { resultsMarkdown, type ResultsReport, type TrainingKind, type TrainingLog } from '../src/cli/report/results-md.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    work: { type: 'string', default: 'campaign/zoo-full' },
+    manifest: { type: 'string', default: 'public/models/manifest.json' },
+    out: { type: 'string', default: 'docs/RESULTS.md' },
+    figures: { type: 'string', default: 'docs/results' },
+    discussion: { type: 'string', default: 'campaign/discussion.md' },
+  },
+  strict: true,
+});
+
+const work = resolve(args.work);
+const outPath = resolve(args.out);
+const figuresDir = resolve(args.figures);
+/** A path as the document names it: relative to the current folder when inside it. */
+const shown = (path: string) => {
+  const r = relative(process.cwd(), path);
+  return (r && !r.startsWith('..') ? r : path).split(sep).join('/');
+};
+
+async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+/** The last parseable line of a train log (a training still running may leave a partial line). */
+async function lastLogLine(path: string): Promise<{ step: number; seconds: number } | null> {
+  const lines = (await readFile(path, 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      const entry = JSON.parse(lines[i]) as { step?: number; seconds?: number };
+      if (typeof entry.step === 'number' && typeof entry.seconds === 'number') return { step: entry.step, seconds: entry.seconds };
+    } catch {
+      // A torn last line: try the one before.
+    }
+  }
+  return null;
+}
+
+async function subfolders(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/** Every model's train-log.jsonl under the work folder: models/*, descriptor, search/models/*, groups/*. */
+async function trainLogs(): Promise<TrainingLog[]> {
+  const found: { model: string; kind: TrainingKind; path: string }[] = [{ model: 'descriptor', kind: 'descriptor', path: join(work, 'descriptor', 'train-log.jsonl') }];
+  for (const name of await subfolders(join(work, 'models'))) {
+    found.push({ model: name, kind: name === 'baseline' ? 'baseline' : 'single-task', path: join(work, 'models', name, 'train-log.jsonl') });
+  }
+  for (const key of await subfolders(join(work, 'search', 'models'))) found.push({ model: key, kind: 'verification', path: join(work, 'search', 'models', key, 'train-log.jsonl') });
+  for (const key of await subfolders(join(work, 'groups'))) found.push({ model: key, kind: 'group', path: join(work, 'groups', key, 'train-log.jsonl') });
+  const logs: TrainingLog[] = [];
+  for (const f of found) {
+    if (!existsSync(f.path)) continue;
+    const last = await lastLogLine(f.path);
+    if (last) logs.push({ model: f.model, kind: f.kind, steps: last.step, seconds: last.seconds });
+  }
+  return logs;
+}
+
+function checkReport(json: unknown, path: string): ResultsReport {
+  const r = json as Partial<ResultsReport>;
+  const missing = (['preset', 'command', 'machine', 'references', 'evaluation', 'search', 'calibration'] as const).filter((k) => r?.[k] === undefined);
+  if (missing.length) throw new Error(`${path} is not a zoo report: it has no ${missing.join(', ')}`);
+  return r as ResultsReport;
+}
+
+async function main(): Promise<void> {
+  const reportPath = join(work, 'zoo-report.json');
+  if (!existsSync(reportPath)) throw new Error(`no ${reportPath}: run grids zoo to the end first (or pass --work)`);
+  const report = checkReport(await readJson(reportPath), reportPath);
+
+  let manifest: Manifest | null = null;
+  if (existsSync(args.manifest)) manifest = parseManifest(await readJson(args.manifest));
+  else console.warn(`warning: no manifest at ${args.manifest}; model sizes are left out`);
+
+  const timingsPath = join(work, 'timings.json');
+  const timings = existsSync(timingsPath) ? await readJson<Record<string, number>>(timingsPath) : null;
+  // The zoo writes similarity/similarity.svg; copies of older runs may keep it next to the report.
+  const svgPath = [join(work, 'similarity', 'similarity.svg'), join(work, 'similarity.svg')].find((p) => existsSync(p));
+  const similaritySvg = svgPath ? await readFile(svgPath, 'utf8') : null;
+  if (!svgPath) console.warn('warning: no similarity.svg in the work folder; drawing the heatmap from the report');
+  const discussionPath = resolve(args.discussion);
+  const discussion = { path: shown(discussionPath), text: existsSync(discussionPath) ? await readFile(discussionPath, 'utf8') : null };
+
+  const { markdown, figures } = resultsMarkdown({
+    report, manifest, timings, trainLogs: await trainLogs(), discussion,
+    source: shown(work),
+    figuresLink: relative(dirname(outPath), figuresDir).split(sep).join('/') || '.',
+    similaritySvg,
+  });
+  await mkdir(dirname(outPath), { recursive: true });
+  await mkdir(figuresDir, { recursive: true });
+  await writeFile(outPath, markdown);
+  for (const [name, svg] of Object.entries(figures)) await writeFile(join(figuresDir, name), svg.endsWith('\n') ? svg : `${svg}\n`);
+  console.log(`wrote ${shown(outPath)} and ${Object.keys(figures).length} figure(s) in ${shown(figuresDir)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
