@@ -71,6 +71,17 @@ describe('grids CLI end to end', () => {
     expect(result.stderr).not.toMatch(/training images from/);
   }, 300_000);
 
+  it('zoo --stop-after similarity needs only the descriptor, and says so when it is missing', async () => {
+    const empty = await tempDir('grids-zoo-empty-');
+    const early = await runCli(['zoo', '--preset', 'tiny', '--images', train, '--val-images', val, '--work', empty, '--out', join(empty, 'out'), '--stop-after', 'similarity']);
+    expect(early.code).not.toBe(0);
+    expect(early.stderr).toMatch(/the descriptor is not trained yet/);
+    const again = await runCli(['zoo', '--preset', 'tiny', '--images', train, '--val-images', val, '--work', work, '--out', out, '--stop-after', 'similarity']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('stopped after similarity');
+    expect(again.stderr).not.toContain('[search]');
+  }, 120_000);
+
   it('degrade gives the same bytes for the same seed, and refuses an unknown type clearly', async () => {
     const dir = await tempDir();
     const input = join(val, (await readdir(val))[0]);

@@ -17,8 +17,8 @@ export function registerZoo(program: Command): void {
     .option('--work <dir>', 'checkpoints, logs and intermediate results (default: runs/zoo-<preset>)')
     .option('--workers <n>', 'parallel training processes (one core each)', integer('--workers', 1), availableParallelism())
     .addOption(new Option('--backend <name>', 'tfjs backend for training').choices(BACKEND_CHOICES as unknown as string[]).default('auto'))
-    .addOption(new Option('--stop-after <stage>', 'stop once this stage is done (run again without it to go on)').choices(['trainings']))
-    .action(async (opts: { preset: string; images: string; valImages: string; out: string; work?: string; workers: number; backend: BackendChoice; stopAfter?: 'trainings' }) => {
+    .addOption(new Option('--stop-after <stage>', 'stop once this stage is done (run again without it to go on); "similarity" needs only the trained descriptor').choices(['trainings', 'similarity']))
+    .action(async (opts: { preset: string; images: string; valImages: string; out: string; work?: string; workers: number; backend: BackendChoice; stopAfter?: 'trainings' | 'similarity' }) => {
       const preset = PRESETS[opts.preset];
       const work = opts.work ?? join('runs', `zoo-${preset.name}`);
       const started = Date.now();

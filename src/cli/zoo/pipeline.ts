@@ -39,8 +39,11 @@ export interface ZooOptions {
   log: (line: string) => void;
   /** The command line, recorded in the report. */
   command: string;
-  /** Stop once this stage is done (a campaign can train first and analyse later). */
-  stopAfter?: 'trainings';
+  /**
+   * Stop once this stage is done: 'trainings' (stage 1), or 'similarity' (stages 2–3, which need
+   * only the descriptor, so they can run while the restorers still train).
+   */
+  stopAfter?: 'trainings' | 'similarity';
 }
 
 export interface ZooReport {
@@ -153,7 +156,12 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const descriptorDir = join(work, 'descriptor');
   const descriptorAllLayers = join(descriptorDir, 'all-layers.onnx');
   const names = [...tasks.map((t) => `single-${t}`), 'baseline'];
-  if (!existsSync(descriptorAllLayers) || !names.every((n) => existsSync(onnxOf(n)))) {
+  // --stop-after similarity needs only the descriptor, so it can run while the restorers train.
+  const descriptorOnly = o.stopAfter === 'similarity';
+  if (descriptorOnly && !existsSync(descriptorAllLayers)) {
+    throw new Error(`the descriptor is not trained yet (${descriptorAllLayers} is missing): run grids zoo without --stop-after, or wait for its training job`);
+  }
+  if (!descriptorOnly && (!existsSync(descriptorAllLayers) || !names.every((n) => existsSync(onnxOf(n))))) {
     const queuePath = join(work, 'queue.json');
     await writeQueue(queuePath, [
       // Queue jobs run in the queue's folder: give them absolute paths.
@@ -214,6 +222,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     return result;
   });
   await saveTimings();
+  if (o.stopAfter === 'similarity') return null;
 
   // 4. Evaluation of the single-task models (each on its own degradation) and the baseline.
   const evalCommon = { images: valImages, seed: preset.eval.seed, crop: preset.eval.crop };
