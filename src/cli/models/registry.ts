@@ -22,7 +22,8 @@ export interface ArchDefinition {
   build(options: ArchOptions): NetworkGraph;
 }
 
-function residualBlocks(g: GraphBuilder, input: string, width: number, depth: number, activation: Activation): string {
+/** Appends `depth` residual blocks; `outputs` (when given) receives each block's output tensor. */
+function residualBlocks(g: GraphBuilder, input: string, width: number, depth: number, activation: Activation, outputs?: string[]): string {
   let x = input;
   for (let i = 0; i < depth; i++) {
     // BasicSR's ResidualBlockNoBN: conv-act-conv + identity, with weights scaled by 0.1 at init
@@ -31,6 +32,7 @@ function residualBlocks(g: GraphBuilder, input: string, width: number, depth: nu
     y = g.activation(y, activation, `body.${i}.act`, width);
     y = g.conv(y, `body.${i}.conv2`, width, width, 3, 0.1);
     x = g.add(x, y);
+    outputs?.push(x);
   }
   return x;
 }
@@ -56,8 +58,9 @@ const srresnet: ArchDefinition = {
 
 /**
  * The degradation descriptor: MSRResNet for bicubic ×scale SR without the global residual (as in
- * SRGA). Exposes two DDR feature layers: `last_block` (after the last residual block, LR size) and
- * `hidden_hr` (after the final HR conv + LeakyReLU(0.1), before the output conv).
+ * SRGA). Exposes DDR feature layers: `last_block` (after the last residual block, LR size),
+ * `hidden_hr` (after the final HR conv + LeakyReLU(0.1), before the output conv), and `block_<k>`
+ * (after residual block k, for k < depth: cheaper layers, measured as candidates).
  */
 const srresnetSr: ArchDefinition = {
   id: 'srresnet-sr',
@@ -68,7 +71,8 @@ const srresnetSr: ArchDefinition = {
     const g = new GraphBuilder();
     let x = g.conv('input', 'conv_first', 3, width);
     x = g.activation(x, 'lrelu', 'conv_first', width);
-    const lastBlock = residualBlocks(g, x, width, depth, activation);
+    const blocks: string[] = [];
+    const lastBlock = residualBlocks(g, x, width, depth, activation, blocks);
     x = lastBlock;
     for (let i = 0; i < Math.log2(scale); i++) {
       x = g.conv(x, `upconv${i + 1}`, width, width * 4);
@@ -78,7 +82,8 @@ const srresnetSr: ArchDefinition = {
     x = g.conv(x, 'conv_hr', width, width);
     const hiddenHr = g.activation(x, 'lrelu', 'conv_hr', width);
     const output = g.conv(hiddenHr, 'conv_last', width, 3);
-    return { nodes: g.nodes, params: g.params, output, features: { last_block: lastBlock, hidden_hr: hiddenHr }, scale };
+    const intermediate = Object.fromEntries(blocks.slice(0, -1).map((tensor, i) => [`block_${i + 1}`, tensor]));
+    return { nodes: g.nodes, params: g.params, output, features: { ...intermediate, last_block: lastBlock, hidden_hr: hiddenHr }, scale };
   },
 };
 

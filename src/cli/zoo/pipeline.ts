@@ -115,9 +115,14 @@ async function modelInfo(file: string, outDir: string, width: number, depth: num
   return { file: relative(outDir, file).split('\\').join('/'), sizeBytes: (await stat(file)).size, arch, width, depth };
 }
 
-/** The descriptor's feature layers a DDR can read. */
-const DDR_LAYERS = ['last_block', 'hidden_hr'] as const;
-type DdrLayer = (typeof DDR_LAYERS)[number];
+/**
+ * The descriptor layers measured for the DDR, cheapest first: the middle residual block (when there
+ * is one), the last block (DDR's choice), and the HR layer before the output conv (SRGA's).
+ */
+export function ddrLayerCandidates(depth: number): string[] {
+  return [...(depth >= 2 ? [`block_${Math.ceil(depth / 2)}`] : []), 'last_block', 'hidden_hr'];
+}
+type DdrLayer = string;
 
 export interface LayerCandidate {
   layer: DdrLayer;
@@ -187,25 +192,30 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   }
   if (o.stopAfter === 'trainings') return null;
 
-  // 2. The DDR layer, chosen by measurement unless the preset fixes it: for each feature layer, the
+  // 2. The DDR layer, chosen by measurement unless the preset fixes it: for each candidate layer, the
   //    similarity matrix's separation (held-out draws nearest their own reference) and the share of
-  //    validation crops routed to their own degradation; the better top-1 share wins, then the better
-  //    separation. Then the descriptor the app ships: only that layer's nodes.
+  //    validation crops routed to their own degradation. Then the descriptor the app ships: only
+  //    that layer's nodes.
   const protocol = { patchSize: preset.ddr.patchSize, patchCount: preset.ddr.patchCount, seed: preset.seed, k: preset.ddr.k, trimSigmas: 5 };
   const referenceImages = async () => (await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages, minSize: preset.ddr.patchSize }))
     .map((l) => centreCrop(l.image, preset.ddr.referenceCrop));
   const layerChoice = await stage('ddr-layer', join(descriptorDir, 'layer-choice.json'), timings, log, async () => {
     if (preset.ddr.layer) return { chosen: preset.ddr.layer, fixedByPreset: true, candidates: [] as LayerCandidate[] };
-    const session = await loadSession(descriptorAllLayers);
+    // Exported here (not by the training queue), so the candidates follow this code's list.
+    const candidatesOnnx = join(descriptorDir, 'candidates.onnx');
+    const layers = ddrLayerCandidates(preset.descriptor.depth);
+    await exportCheckpoint(join(descriptorDir, 'model.ckpt'), candidatesOnnx, layers, false);
+    const session = await loadSession(candidatesOnnx);
     const refs = await referenceImages();
     const validation = valImages.map((v) => centreCrop(v.image, preset.eval.crop));
     const candidates: LayerCandidate[] = [];
-    for (const layer of DDR_LAYERS) {
+    for (const layer of layers) {
       const m = await measureProtocol({ referenceImages: refs, validation, protocol, extract: createFeatureExtractor(session, layer), seed: preset.eval.seed + 2 });
       candidates.push({ layer, separatedCount: m.separatedCount, top1: m.top1, family: m.family, crops: m.crops, perDegradation: m.perDegradation });
       log(`  ${layer}: ${m.separatedCount}/11 separated; validation crops top-1 ${(m.top1 * 100).toFixed(1)} %, family ${(m.family * 100).toFixed(1)} %`);
     }
-    const best = [...candidates].sort((a, b) => b.top1 - a.top1 || b.separatedCount - a.separatedCount)[0];
+    // The better top-1 share wins, then the better separation, then the cheaper (earlier) layer.
+    const best = [...candidates].sort((a, b) => b.top1 - a.top1 || b.separatedCount - a.separatedCount || layers.indexOf(a.layer) - layers.indexOf(b.layer))[0];
     return { chosen: best.layer, fixedByPreset: false, candidates };
   });
   await saveTimings();

@@ -11,9 +11,9 @@ export interface ZooPreset {
   /**
    * DDR protocol and the layer it reads. References use `referenceImages` training photos, each
    * centre-cropped to `referenceCrop` px before it is degraded (patches are small; degrading whole
-   * photos only costs time). Without `layer`, the zoo measures both layers and takes the better.
+   * photos only costs time). Without `layer`, the zoo measures the candidate layers (ddrLayerCandidates) and takes the best.
    */
-  ddr: { layer?: 'hidden_hr' | 'last_block'; patchSize: number; patchCount: number; k: number; referenceImages: number; referenceCrop: number };
+  ddr: { layer?: string; patchSize: number; patchCount: number; k: number; referenceImages: number; referenceCrop: number };
   eval: { crop: number; seed: number };
   /** Calibration crops per validation photo (its corners). */
   calibrationCrops: number;
