@@ -154,8 +154,8 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const valImages: EvalImage[] = (await readImageFolder(o.valImages, { warn: log })).map((l) => ({ name: l.name, image: l.image }));
 
   // 1. Every training that depends on nothing else, in parallel processes: the descriptor (SRResNet
-  //    for clean bicubic SR), the 11 single-task models and the mix baseline. The descriptor is
-  //    exported with all its feature layers, so that stage 2 can choose the DDR layer by measurement.
+  //    for clean bicubic SR), the 11 single-task models and the mix baseline. The descriptor's
+  //    features-only export marks it done (stage 2 exports the layers it measures itself).
   const modelDir = (name: string) => join(work, 'models', name);
   const onnxOf = (name: string) => join(modelDir(name), 'model.onnx');
   const descriptorDir = join(work, 'descriptor');
