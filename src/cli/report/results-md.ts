@@ -53,7 +53,7 @@ export interface ResultsReport {
   command: string;
   machine: { cpus: number; model: string; platform: string; node: string };
   timings: Record<string, number>;
-  layerChoice?: { chosen: string; fixedByPreset: boolean; candidates: LayerCandidate[] };
+  layerChoice?: { chosen: string; fixedByPreset: boolean; candidates: LayerCandidate[]; rule?: string };
   references: Pick<ReferenceSet, 'order' | 'separatedCount'> & { matrices: { symmetric: number[][] } };
   evaluation: { single: EvalResult; baseline: EvalResult; grids: EvalResult };
   search: SearchStage;
@@ -507,11 +507,11 @@ function layerSection(report: ResultsReport): string[] {
   if (lc.fixedByPreset || !lc.candidates.length) return [...out, `Layer ${code(lc.chosen)}, fixed by the preset: no candidates measured (${NOT_MEASURED}).`];
   const n = report.references.order.length;
   out.push(
-    'Each descriptor feature layer was measured: the similarity matrix\'s separation (held-out draws nearest their own reference), and on validation crops the share routed to their own degradation (top-1) and to a degradation of the same family. The better top-1 wins, then the better separation.',
+    'Each candidate layer of the descriptor was measured: the similarity matrix\'s separation (held-out draws nearest their own reference), and on validation crops the share routed to their own degradation (top-1) and to a degradation of the same family. Candidates are listed cheapest first.',
     '',
     table(['Layer', 'Separated', 'Top-1', 'Family', 'Crops', 'Chosen'], lc.candidates.map((c) => [code(c.layer), `${c.separatedCount}/${n}`, pct(c.top1), pct(c.family), String(c.crops), c.layer === lc.chosen ? '**yes**' : '']), ['l', 'r', 'r', 'r', 'r', 'c']),
     '',
-    `Chosen layer: ${code(lc.chosen)}.`,
+    `Chosen layer: ${code(lc.chosen)}${lc.rule ? `: the ${lc.rule}` : ''}.`,
   );
   return out;
 }

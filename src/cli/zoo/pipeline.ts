@@ -16,6 +16,7 @@ import { featureOutputName } from '../onnx/writer';
 import { heatmapSvg } from '../report/heatmap-svg';
 import { runGroupSearch, singleTaskPsnrFrom, groupKey, trainGroupModels, type Recipe } from '../search/group-search';
 import { measureProtocol } from '../similarity/protocol-measure';
+import { chooseDdrLayer } from './layer-choice';
 import { buildReferences, type ReferenceSet } from '../similarity/references';
 import { train } from '../train/trainer';
 import type { BackendChoice } from '../tf/backend';
@@ -51,7 +52,7 @@ export interface ZooReport {
   command: string;
   machine: { cpus: number; model: string; platform: string; node: string };
   timings: Record<string, number>;
-  layerChoice: { chosen: DdrLayer; fixedByPreset: boolean; candidates: LayerCandidate[] };
+  layerChoice: { chosen: DdrLayer; fixedByPreset: boolean; candidates: LayerCandidate[]; rule?: string };
   references: ReferenceSet;
   evaluation: { single: EvalResult; baseline: EvalResult; grids: EvalResult };
   search: unknown;
@@ -214,19 +215,28 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       candidates.push({ layer, separatedCount: m.separatedCount, top1: m.top1, family: m.family, crops: m.crops, perDegradation: m.perDegradation });
       log(`  ${layer}: ${m.separatedCount}/11 separated; validation crops top-1 ${(m.top1 * 100).toFixed(1)} %, family ${(m.family * 100).toFixed(1)} %`);
     }
-    // The better top-1 share wins, then the better separation, then the cheaper (earlier) layer.
-    const best = [...candidates].sort((a, b) => b.top1 - a.top1 || b.separatedCount - a.separatedCount || layers.indexOf(a.layer) - layers.indexOf(b.layer))[0];
-    return { chosen: best.layer, fixedByPreset: false, candidates };
+    return { chosen: chooseDdrLayer(candidates).chosen, fixedByPreset: false, candidates };
   });
   await saveTimings();
+  // The rule is applied to the stored measurements on every run, so a change of rule needs no re-measuring.
+  const decision = layerChoice.fixedByPreset ? null : chooseDdrLayer(layerChoice.candidates);
+  if (decision) {
+    Object.assign(layerChoice, { chosen: decision.chosen, rule: decision.rule });
+    log(`  DDR layer: ${decision.chosen} (${decision.rule})`);
+  }
   const ddrLayer = layerChoice.chosen;
   const descriptorOnnx = join(descriptorDir, `model-${ddrLayer}.onnx`);
   if (!existsSync(descriptorOnnx)) await exportCheckpoint(join(descriptorDir, 'model.ckpt'), descriptorOnnx, [ddrLayer], false);
 
   // 3. Reference GGDs and the similarity matrices, from training photos (never the validation ones).
   const extract = createFeatureExtractor(await loadSession(descriptorOnnx), ddrLayer);
-  const references = await stage('similarity', join(work, 'similarity', 'similarity.json'), timings, log, async () => {
-    const result = await buildReferences({ images: await referenceImages(), tasks, protocol, extract });
+  const similarityPath = join(work, 'similarity', 'similarity.json');
+  if (existsSync(similarityPath) && (await readJson<{ layer?: string }>(similarityPath)).layer !== ddrLayer) {
+    log(`  the similarity matrix was computed on another layer than ${ddrLayer}: computing it again`);
+    await rm(similarityPath);
+  }
+  const references = await stage('similarity', similarityPath, timings, log, async () => {
+    const result = { layer: ddrLayer, ...(await buildReferences({ images: await referenceImages(), tasks, protocol, extract })) };
     await atomicWrite(join(work, 'similarity', 'similarity.svg'), heatmapSvg(result.matrices.symmetric, result.order, { title: `Degradation distance (${ddrLayer})` }));
     log(`  ${result.separatedCount}/${tasks.length} degradations nearest their own reference`);
     return result;
