@@ -58,6 +58,13 @@ async function subfolders(dir: string): Promise<string[]> {
 }
 
 /** Every model's train-log.jsonl under the work folder: models/*, descriptor, search/models/*, groups/*. */
+/** runs.jsonl: one line per `grids zoo` invocation on the work folder (missing in older folders). */
+async function readRuns() {
+  const path = join(work, 'runs.jsonl');
+  if (!existsSync(path)) return undefined;
+  return (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
 async function trainLogs(): Promise<TrainingLog[]> {
   const found: { model: string; kind: TrainingKind; path: string }[] = [{ model: 'descriptor', kind: 'descriptor', path: join(work, 'descriptor', 'train-log.jsonl') }];
   for (const name of await subfolders(join(work, 'models'))) {
@@ -100,7 +107,7 @@ async function main(): Promise<void> {
   const discussion = { path: shown(discussionPath), text: existsSync(discussionPath) ? await readFile(discussionPath, 'utf8') : null };
 
   const { markdown, figures } = resultsMarkdown({
-    report, manifest, timings, trainLogs: await trainLogs(), discussion,
+    report, manifest, timings, trainLogs: await trainLogs(), runs: await readRuns(), discussion,
     source: shown(work),
     figuresLink: relative(dirname(outPath), figuresDir).split(sep).join('/') || '.',
     similaritySvg,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -5,6 +6,17 @@ import { BACKEND_CHOICES, type BackendChoice } from '../tf/backend';
 import { info, integer, printJson } from '../options';
 import { buildZoo } from '../zoo/pipeline';
 import { PRESETS } from '../zoo/presets';
+
+/** The checkout's commit (with "+changes" when the tree differs), or null outside a git checkout. */
+function gitCommit(): string | null {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'bin', 'package.json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${commit}+changes` : commit;
+  } catch {
+    return null;
+  }
+}
 
 export function registerZoo(program: Command): void {
   program
@@ -24,7 +36,7 @@ export function registerZoo(program: Command): void {
       const started = Date.now();
       const manifest = await buildZoo({
         preset, images: opts.images, valImages: opts.valImages, work, out: opts.out, workers: opts.workers, backend: opts.backend, log: info, stopAfter: opts.stopAfter,
-        command: `grids ${process.argv.slice(2).join(' ')}`,
+        command: `grids ${process.argv.slice(2).join(' ')}`, codeVersion: gitCommit(),
       });
       if (!manifest) {
         info(`stopped after ${opts.stopAfter} in ${((Date.now() - started) / 60000).toFixed(1)} min; run the same command without --stop-after to go on`);

@@ -475,6 +475,17 @@ describe('resultsMarkdown: similarity, search, selection, OOD, gain, reproductio
     expect(s11).toContain('2 × Test CPU, linux, Node v20.');
   });
 
+  it('lists every invocation of the campaign when runs.jsonl is given, and nothing when it is not', () => {
+    const runs = [
+      { startedAt: '2026-11-26T07:55:00.000Z', command: 'grids zoo --preset full --stop-after trainings', stopAfter: 'trainings', code: 'dd6887d0123456789abc' },
+      { startedAt: '2026-11-26T09:40:00.000Z', command: 'grids zoo --preset full', stopAfter: null, code: '0123456789abcdef+changes' },
+    ];
+    const withRuns = section(render(report, { runs }).markdown, 11);
+    expect(row(withRuns, '2026-11-26T07:55:00.000Z')).toEqual(['2026-11-26T07:55:00.000Z', '`grids zoo --preset full --stop-after trainings`', 'trainings', '`dd6887d01234`']);
+    expect(row(withRuns, '2026-11-26T09:40:00.000Z')[3]).toBe('`0123456789ab+changes`');
+    expect(section(md, 11)).not.toContain('Every invocation');
+  });
+
   it('includes the discussion verbatim with a note, or says it is missing', () => {
     const s12 = section(md, 12);
     expect(s12).toContain('We found **things**.\n\n| a | b |');

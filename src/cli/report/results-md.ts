@@ -82,6 +82,8 @@ export interface ResultsInput {
   /** timings.json of the work folder (null: use the report's). */
   timings: Record<string, number> | null;
   trainLogs: TrainingLog[];
+  /** runs.jsonl of the work folder: every `grids zoo` invocation (absent in older folders). */
+  runs?: { startedAt: string; command: string; stopAfter: string | null; code: string | null }[];
   /** The hand-written discussion (text null when the file does not exist). */
   discussion: { path: string; text: string | null };
   /** The work folder as named in the document, e.g. 'campaign/zoo-full'. */
@@ -731,12 +733,20 @@ function reproductionSection(input: ResultsInput): string[] {
   const out = [
     '## 11. Reproduction',
     '',
-    'Command line:',
+    'Command line (of the run that wrote the report):',
     '',
     '```sh',
     report.command,
     '```',
     '',
+    ...(input.runs?.length
+      ? [
+          `Every invocation of \`grids zoo\` on this work folder (${code('runs.jsonl')}; a campaign resumes the same command many times):`,
+          '',
+          table(['Started (UTC)', 'Command', 'Stopped after', 'Code'], input.runs.map((r) => [r.startedAt, code(r.command), r.stopAfter ?? '–', r.code ? code(r.code.slice(0, 12) + (r.code.endsWith('+changes') ? '+changes' : '')) : '–']), ['l', 'l', 'l', 'l']),
+          '',
+        ]
+      : []),
     'Preset:',
     '',
     '```json',

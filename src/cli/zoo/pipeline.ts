@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { appendFile, copyFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { cpus, hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids';
 import { DEGRADATION_TABLE } from '../../core/degradations/table';
@@ -40,6 +40,8 @@ export interface ZooOptions {
   log: (line: string) => void;
   /** The command line, recorded in the report. */
   command: string;
+  /** The code's version (git commit), recorded with each run. */
+  codeVersion?: string | null;
   /**
    * Stop once this stage is done: 'trainings' (stage 1), or 'similarity' (stages 2–3, which need
    * only the descriptor, so they can run while the restorers still train).
@@ -151,6 +153,8 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const timings: Record<string, number> = existsSync(timingsPath) ? await readJson(timingsPath) : {};
   const saveTimings = () => atomicWrite(timingsPath, JSON.stringify(timings, null, 2));
   await mkdir(work, { recursive: true });
+  // Every invocation, for the record: a campaign is many runs of this command.
+  await appendFile(join(work, 'runs.jsonl'), JSON.stringify({ startedAt: new Date().toISOString(), command: o.command, stopAfter: o.stopAfter ?? null, code: o.codeVersion ?? null, host: hostname() }) + '\n');
   const tasks = [...DEGRADATION_IDS];
   const valImages: EvalImage[] = (await readImageFolder(o.valImages, { warn: log })).map((l) => ({ name: l.name, image: l.image }));
 
