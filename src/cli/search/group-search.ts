@@ -114,6 +114,22 @@ export async function trainGroupModels(groups: DegradationId[][], recipe: Recipe
   }
 }
 
+/**
+ * Paper Eq. 4 for one evaluated group model: each member's PSNR drop against its single-task model,
+ * and ΔP, the largest of them.
+ */
+export function dropsAgainstSingleTask(result: EvalResult, model: string, group: DegradationId[], singleTaskPsnr: Partial<Record<DegradationId, number>>) {
+  const perTask: VerificationRecord['perTask'] = {};
+  let deltaP = -Infinity;
+  for (const d of group) {
+    const groupPsnr = result.models[model].perTask[d]!.psnr;
+    const single = singleTaskPsnr[d]!;
+    perTask[d] = { group: groupPsnr, single, drop: single - groupPsnr };
+    deltaP = Math.max(deltaP, single - groupPsnr);
+  }
+  return { perTask, deltaP };
+}
+
 /** ΔP of a group whose mix model is trained: export, evaluate on the validation photos, memoise. */
 export async function verifyGroup(group: DegradationId[], options: SearchOptions): Promise<VerificationRecord> {
   const key = groupKey(group);
@@ -129,14 +145,7 @@ export async function verifyGroup(group: DegradationId[], options: SearchOptions
   const onnx = join(modelDir, 'model.onnx');
   await exportCheckpoint(modelPath, onnx);
   const result = await evaluate({ models: [{ name: key, file: onnx }], images: options.valImages, tasks: group, seed: options.evalSeed, crop: options.crop });
-  const perTask: VerificationRecord['perTask'] = {};
-  let deltaP = -Infinity;
-  for (const d of group) {
-    const groupPsnr = result.models[key].perTask[d]!.psnr;
-    const single = options.singleTaskPsnr[d]!;
-    perTask[d] = { group: groupPsnr, single, drop: single - groupPsnr };
-    deltaP = Math.max(deltaP, single - groupPsnr);
-  }
+  const { perTask, deltaP } = dropsAgainstSingleTask(result, key, group, options.singleTaskPsnr);
   const record: VerificationRecord = { group, deltaP, perTask, model: modelPath, onnx, trainSeconds: await trainSecondsOf(modelDir), fineTunedFrom: options.recipe.init ?? null };
   await atomicWrite(memoPath, JSON.stringify(record, null, 2));
   return record;

@@ -3,7 +3,7 @@ import { degrade } from '../../core/degradations/registry';
 import { applyOodDegradation, OOD_DEGRADATION_IDS, type OodDegradationId } from '../../core/degradations/out-of-distribution';
 import { analyseDegradation, type DdrProtocol, type FeatureExtractor } from '../../core/ddr-protocol';
 import type { Ggd } from '../../core/ggd-types';
-import { clipInPlace, quantize8, type RgbImage } from '../../core/image';
+import { clipInPlace, cropImage, quantize8, type RgbImage } from '../../core/image';
 import { psnr } from '../../core/metrics';
 import { selectGroup } from '../../core/selection';
 import { auroc, linearFit, pearson, youdenThreshold, type LinearFit } from '../../core/calibration-stats';
@@ -56,11 +56,7 @@ export function cornerCrops(image: RgbImage, size: number | null, count: number)
   const w = Math.min(size, image.width), h = Math.min(size, image.height);
   const xs = [...new Set([0, image.width - w])], ys = [...new Set([0, image.height - h])];
   const positions = ys.flatMap((y) => xs.map((x) => [x, y] as const)).slice(0, Math.max(1, count));
-  return positions.map(([x, y]) => {
-    const data = new Float32Array(w * h * 3);
-    for (let row = 0; row < h; row++) data.set(image.data.subarray(((y + row) * image.width + x) * 3, ((y + row) * image.width + x + w) * 3), row * w * 3);
-    return { width: w, height: h, data };
-  });
+  return positions.map(([x, y]) => cropImage(image, x, y, w, h));
 }
 
 export async function calibrate(options: {

@@ -14,7 +14,7 @@ import { createFeatureExtractor } from '../onnx/descriptor';
 import { loadSession, releaseSessions } from '../onnx/ort-node';
 import { featureOutputName } from '../onnx/writer';
 import { heatmapSvg } from '../report/heatmap-svg';
-import { runGroupSearch, singleTaskPsnrFrom, groupKey, trainGroupModels, type Recipe } from '../search/group-search';
+import { dropsAgainstSingleTask, runGroupSearch, singleTaskPsnrFrom, groupKey, trainGroupModels, type Recipe } from '../search/group-search';
 import { measureProtocol } from '../similarity/protocol-measure';
 import { chooseDdrLayer } from './layer-choice';
 import { buildReferences, type ReferenceSet } from '../similarity/references';
@@ -300,11 +300,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       const onnx = join(dirOf(key), 'model.onnx');
       await exportCheckpoint(join(dirOf(key), 'model.ckpt'), onnx);
       const result = await evaluate({ ...evalCommon, models: [{ name: key, file: onnx }], tasks: members });
-      const perTask = Object.fromEntries(members.map((d) => {
-        const psnr = result.models[key].perTask[d]!.psnr;
-        return [d, { group: psnr, single: singlePsnr[d]!, drop: singlePsnr[d]! - psnr }];
-      }));
-      const deltaP = Math.max(...Object.values(perTask).map((t) => t.drop));
+      const { perTask, deltaP } = dropsAgainstSingleTask(result, key, members, singlePsnr);
       const fineTuned = search.records[key];
       trained.push({ members, onnx, inPartition: multi.some((g) => groupKey(g) === key), deltaP, perTask, fineTunedDeltaP: fineTuned?.deltaP ?? null });
       log(`  {${members.join(', ')}} from scratch: ΔP ${deltaP.toFixed(3)} dB; fine-tuned ΔP ${fineTuned ? fineTuned.deltaP.toFixed(3) : '–'} dB`);
