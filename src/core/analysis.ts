@@ -1,4 +1,4 @@
-import { analyseDegradation, type DdrAnalysis, type DdrProtocol, type FeatureExtractor } from './ddr-protocol';
+import { analyseDegradation, type AnalyseOptions, type DdrAnalysis, type DdrProtocol, type FeatureExtractor } from './ddr-protocol';
 import type { RgbImage } from './image';
 import type { DescriptorSpec, Manifest } from './manifest';
 import { selectGroup, type SelectionResult } from './selection';
@@ -33,7 +33,7 @@ export async function analyseImage(
   image: RgbImage,
   manifest: Manifest,
   extract: FeatureExtractor,
-  options: { batch?: number; onProgress?: (done: number, total: number) => void } = {},
+  options: AnalyseOptions = {},
 ): Promise<ImageAnalysis> {
   const statistic = await analyseDegradation([image], protocolOf(manifest.descriptor), extract, options);
   return { statistic, selection: selectWithManifest(statistic.ggd, manifest) };

@@ -10,7 +10,7 @@
  */
 import { fitGGD } from './ggd.ts';
 import type { Ggd } from './ggd-types.ts';
-import { symmetricEigen } from './linalg.ts';
+import { topSymmetricEigen } from './linalg.ts';
 
 export type FeatureStack = Float32Array | Float64Array;
 
@@ -168,21 +168,46 @@ function accumulateLowerGram(block: Float64Array, rows: number, width: number, g
  * and components with (numerically) zero variance carry no scores, only rounding noise.
  */
 export function pcaScoresViaGram(features: FeatureStack, rows: number, cols: number, k: number): PcaScores {
+  return pcaScoresFromGram(centredGram(features, rows, cols), rows, k);
+}
+
+/** The same, from a centred Gram matrix computed elsewhere (N×N, row-major, exactly symmetric). */
+export function pcaScoresFromGram(gram: Float64Array, rows: number, k: number): PcaScores {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`number of components k must be an integer ≥ 1, got ${k}`);
-  const gram = centredGram(features, rows, cols);
-  const { values, vectors } = symmetricEigen(gram, rows);
-  const largest = values[0];
-  if (!(largest > 0)) throw new FlatFeaturesError();
-  let rank = 0;
-  while (rank < rows && values[rank] > RELATIVE_RANK_TOLERANCE * largest) rank++;
-  const components = Math.min(k, rank, rows - 1);
+  // Only the vectors of the components used: min(k, numerical rank, N − 1).
+  const { values, vectors, count: components } = topSymmetricEigen(gram, rows, (values) => {
+    const largest = values[0];
+    if (!(largest > 0)) throw new FlatFeaturesError();
+    let rank = 0;
+    while (rank < rows && values[rank] > RELATIVE_RANK_TOLERANCE * largest) rank++;
+    return Math.min(k, rank, rows - 1);
+  });
 
   const scores = new Float64Array(rows * components);
   for (let j = 0; j < components; j++) {
     const singular = Math.sqrt(values[j]);
-    for (let i = 0; i < rows; i++) scores[i * components + j] = vectors[i * rows + j] * singular;
+    for (let i = 0; i < rows; i++) scores[i * components + j] = vectors[i * components + j] * singular;
   }
   return { rows, components, scores, eigenvalues: values };
+}
+
+/**
+ * A Gram matrix from float32 arithmetic (onnxruntime's GEMM) as float64, made exactly symmetric:
+ * (G + Gᵀ)/2, because a blocked GEMM need not sum G[i][j] and G[j][i] in the same order.
+ */
+export function symmetrisedGram(values: ArrayLike<number>, rows: number): Float64Array {
+  if (!Number.isInteger(rows) || rows < 2) throw new RangeError(`Gram matrix needs integer rows ≥ 2, got ${rows}`);
+  if (values.length !== rows * rows) throw new RangeError(`Gram matrix has ${values.length} values, expected ${rows}×${rows} = ${rows * rows}`);
+  const gram = new Float64Array(rows * rows);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j <= i; j++) {
+      const v = (values[i * rows + j] + values[j * rows + i]) / 2;
+      if (!Number.isFinite(v)) throw new RangeError(`Gram matrix entry (${i},${j}) is not finite: the features contain non-finite values`);
+      gram[i * rows + j] = v;
+      gram[j * rows + i] = v;
+    }
+  }
+  return gram;
 }
 
 /**
@@ -218,8 +243,13 @@ export function trimOutliers(samples: ArrayLike<number>, sigmas: number): Float6
  * components, pooled, trimmed at mean ± trimSigmas·std, fitted with SRGA's moment-matching GGD.
  */
 export function ddrStatistic(features: FeatureStack, rows: number, cols: number, options: DdrOptions): DdrStatistic {
+  return ddrStatisticFromGram(centredGram(features, rows, cols), rows, options);
+}
+
+/** The same statistic from the stack's centred Gram matrix (N×N, exactly symmetric). */
+export function ddrStatisticFromGram(gram: Float64Array, rows: number, options: DdrOptions): DdrStatistic {
   const trimSigmas = options.trimSigmas ?? 5;
-  const { scores, components } = pcaScoresViaGram(features, rows, cols, options.k);
+  const { scores, components } = pcaScoresFromGram(gram, rows, options.k);
   const kept = trimOutliers(scores, trimSigmas);
   if (kept.length === 0) throw new RangeError('no PCA scores left after trimming');
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eigenvector, symmetricEigen, type SymmetricEigen } from './linalg.ts';
+import { eigenvector, symmetricEigen, topSymmetricEigen, type SymmetricEigen, type TopSymmetricEigen } from './linalg.ts';
 import { createRng, type Rng } from './random.ts';
 
 function randomSymmetric(n: number, rng: Rng): Float64Array {
@@ -159,6 +159,91 @@ describe('symmetricEigen', () => {
     expect(() => symmetricEigen([1, 2, 3, 4], 2)).toThrow(/not symmetric/);
     expect(() => symmetricEigen([1, Number.NaN, Number.NaN, 1], 2)).toThrow(/not finite/);
     expect(() => symmetricEigen([], 0)).toThrow(/positive integer/);
+  });
+});
+
+/** Q·diag(spectrum)·Qᵀ, exactly symmetric. */
+function withSpectrum(spectrum: readonly number[], rng: Rng): Float64Array {
+  const n = spectrum.length;
+  const q = randomOrthogonal(n, rng);
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += q[i * n + k] * spectrum[k] * q[j * n + k];
+      a[i * n + j] = s;
+      a[j * n + i] = s;
+    }
+  }
+  return a;
+}
+
+/** max ‖A·v_j − λ_j·v_j‖∞ / ‖A‖ and max |VᵀV − I| over the computed vectors. */
+function topResiduals(a: ArrayLike<number>, eigen: TopSymmetricEigen): { residual: number; orthogonality: number } {
+  const { n, count, values, vectors: v } = eigen;
+  let residual = 0;
+  let orthogonality = 0;
+  for (let j = 0; j < count; j++) {
+    for (let i = 0; i < n; i++) {
+      let av = 0;
+      for (let k = 0; k < n; k++) av += a[i * n + k] * v[k * count + j];
+      residual = Math.max(residual, Math.abs(av - values[j] * v[i * count + j]));
+    }
+    for (let p = 0; p <= j; p++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += v[i * count + j] * v[i * count + p];
+      orthogonality = Math.max(orthogonality, Math.abs(dot - (p === j ? 1 : 0)));
+    }
+  }
+  return { residual: residual / Math.max(maxAbs(a), Number.MIN_VALUE), orthogonality };
+}
+
+describe('topSymmetricEigen (inverse iteration for the leading eigenvectors)', () => {
+  it('agrees with symmetricEigen on random matrices: same eigenvalues, same vectors up to sign', () => {
+    const rng = createRng(5);
+    for (const [n, count] of [[1, 1], [2, 1], [7, 7], [60, 12], [200, 40]]) {
+      const a = randomSymmetric(n, rng);
+      const full = symmetricEigen(a, n);
+      const top = topSymmetricEigen(a, n, count);
+      expect(Array.from(top.values), `n=${n}`).toEqual(Array.from(full.values)); // the same QL, without vectors
+      expect(top.count).toBe(count);
+      for (let j = 0; j < count; j++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += top.vectors[i * count + j] * full.vectors[i * n + j];
+        expect(Math.abs(dot), `n=${n}, vector ${j}`).toBeCloseTo(1, 10);
+      }
+      const { residual, orthogonality } = topResiduals(a, top);
+      expect(residual, `n=${n}`).toBeLessThan(1e-12 * n);
+      expect(orthogonality, `n=${n}`).toBeLessThan(1e-12 * n);
+    }
+  });
+
+  it('stays orthonormal inside clusters of equal and nearly equal eigenvalues', () => {
+    const rng = createRng(11);
+    const spectra = [
+      [9, 9, 9, 9, 4, 4, 1, 0.5, 0, 0, 0, -1],
+      [5, 5 + 1e-9, 5 - 1e-9, 5 + 2e-12, 3, 3 * (1 + 1e-14), 2, 1, 1e-20, 0],
+      Array.from({ length: 40 }, (_, i) => (i < 30 ? 1 : 0)), // a Gram-like rank-deficient spectrum
+    ];
+    for (const spectrum of spectra) {
+      const n = spectrum.length;
+      const a = withSpectrum(spectrum, rng);
+      const count = Math.min(n, 30);
+      const top = topSymmetricEigen(a, n, count);
+      const { residual, orthogonality } = topResiduals(a, top);
+      expect(residual, spectrum.join(',')).toBeLessThan(1e-12 * n);
+      expect(orthogonality, spectrum.join(',')).toBeLessThan(1e-10);
+    }
+  });
+
+  it('computes as many vectors as the callback asks, after seeing the eigenvalues; validates its input', () => {
+    const a = withSpectrum([4, 3, 2, 1e-20, 0], createRng(3));
+    const top = topSymmetricEigen(a, 5, (values) => values.filter((x) => x > 1e-10 * values[0]).length);
+    expect(top.count).toBe(3);
+    expect(top.vectors.length).toBe(15);
+    expect(() => topSymmetricEigen(a, 5, 6)).toThrow(/count must be an integer in 0..5/);
+    expect(() => topSymmetricEigen([1, 2, 3, 4], 2, 1)).toThrow(/not symmetric/);
+    expect(topSymmetricEigen(new Float64Array(9), 3, 0).vectors.length).toBe(0);
   });
 });
 

@@ -40,12 +40,8 @@ function hypot(a: number, b: number): number {
   return y * Math.sqrt(1 + r * r);
 }
 
-/**
- * Eigenvalues (descending) and eigenvectors of a real symmetric n×n matrix given row-major.
- * The matrix must be symmetric to within 1e-10 of its largest entry (checked); the input is not
- * modified. Cost is O(n³): about 2 s for n = 800 in Node 20 (0.4 s for n = 400).
- */
-export function symmetricEigen(matrix: ArrayLike<number>, n: number): SymmetricEigen {
+/** Checks size, finiteness and symmetry (to within 1e-10 of the largest entry). */
+function validateSymmetric(matrix: ArrayLike<number>, n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`matrix size must be a positive integer, got ${n}`);
   if (matrix.length !== n * n) throw new RangeError(`matrix has ${matrix.length} entries, expected ${n}×${n} = ${n * n}`);
   let maxAbs = 0;
@@ -62,7 +58,15 @@ export function symmetricEigen(matrix: ArrayLike<number>, n: number): SymmetricE
       }
     }
   }
+}
 
+/**
+ * Eigenvalues (descending) and eigenvectors of a real symmetric n×n matrix given row-major.
+ * The matrix must be symmetric to within 1e-10 of its largest entry (checked); the input is not
+ * modified. Cost is O(n³): about 2 s for n = 800 in Node 20 (0.4 s for n = 400).
+ */
+export function symmetricEigen(matrix: ArrayLike<number>, n: number): SymmetricEigen {
+  validateSymmetric(matrix, n);
   // V(r, c) = v[c·n + r]; start from V = A (so v holds Aᵀ = A).
   const v = new Float64Array(n * n);
   for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) v[c * n + r] = matrix[r * n + c];
@@ -82,6 +86,171 @@ export function symmetricEigen(matrix: ArrayLike<number>, n: number): SymmetricE
     for (let i = 0; i < n; i++) vectors[i * n + j] = v[column + i];
   }
   return { n, values, vectors };
+}
+
+export interface TopSymmetricEigen {
+  readonly n: number;
+  /** All n eigenvalues, descending. */
+  readonly values: Float64Array;
+  /** How many eigenvectors were computed: those of values[0..count-1]. */
+  readonly count: number;
+  /** Row-major n×count: column j (entries vectors[i·count + j]) is the unit eigenvector of values[j]. Signs are arbitrary. */
+  readonly vectors: Float64Array;
+}
+
+/**
+ * Every eigenvalue of a real symmetric matrix, but only the eigenvectors of the `count` largest:
+ * the tridiagonalisation of symmetricEigen, eigenvalues by QL without vectors (bit-identical to
+ * symmetricEigen's), then each wanted eigenvector by inverse iteration on the tridiagonal matrix
+ * (EISPACK tinvit / LAPACK dstein: reorthogonalised within clusters of close eigenvalues) and the
+ * back-transformation. Skipping the O(n³) accumulation of every QL rotation makes the DDR
+ * statistic's 384×384 Gram with k = 96 about twice as fast as symmetricEigen.
+ */
+export function topSymmetricEigen(
+  matrix: ArrayLike<number>,
+  n: number,
+  /** How many eigenvectors, or a function of the eigenvalues (descending) that says how many. */
+  wanted: number | ((values: Float64Array) => number),
+): TopSymmetricEigen {
+  validateSymmetric(matrix, n);
+  const q = new Float64Array(n * n);
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) q[c * n + r] = matrix[r * n + c];
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  tridiagonalize(q, d, e, n);
+  // The tridiagonal T: diagonal d, off-diagonal off[i] = T(i, i+1) (tred2 leaves it in e[i+1]).
+  const diagonal = Float64Array.from(d);
+  const off = new Float64Array(n);
+  for (let i = 0; i + 1 < n; i++) off[i] = e[i + 1];
+  diagonalize(null, d, e, n);
+  const values = Float64Array.from(d).sort().reverse();
+  const count = typeof wanted === 'number' ? wanted : wanted(values);
+  if (!Number.isInteger(count) || count < 0 || count > n) throw new RangeError(`eigenvector count must be an integer in 0..${n}, got ${count}`);
+
+  let norm = 0; // ‖T‖₁
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(diagonal[i]) + (i > 0 ? Math.abs(off[i - 1]) : 0) + Math.abs(off[i]));
+  const eps = 2 ** -52;
+  const clusterGap = 1e-3 * norm;
+  const tiny = Math.max(eps * norm, Number.MIN_VALUE);
+  const solver = new TridiagonalSolver(diagonal, off, n, tiny);
+  const y = new Float64Array(n);
+  const previous: Float64Array[] = []; // tridiagonal eigenvectors of the current cluster
+  const vectors = new Float64Array(n * count);
+  let shifted = Number.NaN;
+  let seed = 0x9e3779b9;
+  for (let j = 0; j < count; j++) {
+    // Equal eigenvalues get slightly separated shifts, so that each solve starts from another LU.
+    let lambda = values[j];
+    if (j > 0 && values[j - 1] - values[j] <= clusterGap) {
+      if (lambda >= shifted) lambda = shifted - 10 * eps * Math.max(Math.abs(shifted), norm);
+    } else {
+      previous.length = 0;
+    }
+    shifted = lambda;
+    solver.factor(lambda);
+    for (let i = 0; i < n; i++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; // fixed start, so results repeat exactly
+      y[i] = seed / 2 ** 32 - 0.5;
+    }
+    for (let iteration = 0; iteration < 3; iteration++) {
+      solver.solve(y);
+      for (const p of previous) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += p[i] * y[i];
+        for (let i = 0; i < n; i++) y[i] -= dot * p[i];
+      }
+      let scale = 0;
+      for (let i = 0; i < n; i++) scale += y[i] * y[i];
+      if (!(scale > 0 && scale < Infinity)) throw new Error(`inverse iteration broke down for eigenvalue ${j} (${values[j]})`);
+      scale = 1 / Math.sqrt(scale);
+      for (let i = 0; i < n; i++) y[i] *= scale;
+    }
+    previous.push(Float64Array.from(y));
+    // Back-transform: x = Q·y, Q column-major in q.
+    for (let c = 0; c < n; c++) {
+      const yc = y[c];
+      if (yc === 0) continue;
+      const column = c * n;
+      for (let r = 0; r < n; r++) vectors[r * count + j] += yc * q[column + r];
+    }
+  }
+  return { n, values, count, vectors };
+}
+
+/** LU with partial pivoting of T − λI for a tridiagonal T (LAPACK dlagtf/dlagts), and solves with it. */
+class TridiagonalSolver {
+  private readonly u0: Float64Array;
+  private readonly u1: Float64Array;
+  private readonly u2: Float64Array;
+  private readonly multiplier: Float64Array;
+  private readonly swapped: Uint8Array;
+
+  constructor(
+    private readonly diagonal: Float64Array,
+    private readonly off: Float64Array,
+    private readonly n: number,
+    /** Zero pivots are replaced by this (inverse iteration wants T − λI singular). */
+    private readonly tiny: number,
+  ) {
+    this.u0 = new Float64Array(n);
+    this.u1 = new Float64Array(n);
+    this.u2 = new Float64Array(n);
+    this.multiplier = new Float64Array(n);
+    this.swapped = new Uint8Array(n);
+  }
+
+  factor(lambda: number): void {
+    const { diagonal, off, n, u0, u1, u2, multiplier, swapped } = this;
+    // The active row holds columns i and i+1 only: (a, b).
+    let a = diagonal[0] - lambda;
+    let b = n > 1 ? off[0] : 0;
+    for (let i = 0; i + 1 < n; i++) {
+      const below = off[i];
+      const nextDiagonal = diagonal[i + 1] - lambda;
+      const nextOff = i + 2 < n ? off[i + 1] : 0;
+      if (Math.abs(a) >= Math.abs(below)) {
+        const m = a === 0 ? 0 : below / a;
+        u0[i] = this.pivot(a);
+        u1[i] = b;
+        u2[i] = 0;
+        multiplier[i] = m;
+        swapped[i] = 0;
+        a = nextDiagonal - m * b;
+        b = nextOff;
+      } else {
+        const m = a / below;
+        u0[i] = below;
+        u1[i] = nextDiagonal;
+        u2[i] = nextOff;
+        multiplier[i] = m;
+        swapped[i] = 1;
+        a = b - m * nextDiagonal;
+        b = -m * nextOff;
+      }
+    }
+    u0[n - 1] = this.pivot(a);
+  }
+
+  /** Pivots below `tiny` in magnitude are raised to it, keeping their sign. */
+  private pivot(a: number): number {
+    return Math.abs(a) >= this.tiny ? a : a < 0 ? -this.tiny : this.tiny;
+  }
+
+  /** y ← (T − λI)⁻¹·y. */
+  solve(y: Float64Array): void {
+    const { n, u0, u1, u2, multiplier, swapped } = this;
+    for (let i = 0; i + 1 < n; i++) {
+      if (swapped[i]) {
+        const t = y[i];
+        y[i] = y[i + 1];
+        y[i + 1] = t;
+      }
+      y[i + 1] -= multiplier[i] * y[i];
+    }
+    y[n - 1] /= u0[n - 1];
+    if (n > 1) y[n - 2] = (y[n - 2] - u1[n - 2] * y[n - 1]) / u0[n - 2];
+    for (let i = n - 3; i >= 0; i--) y[i] = (y[i] - u1[i] * y[i + 1] - u2[i] * y[i + 2]) / u0[i];
+  }
 }
 
 /**
@@ -175,8 +344,11 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
   e[0] = 0;
 }
 
-/** Implicit QL with Wilkinson-style shifts on the tridiagonal (tql2); rotations accumulate into v. */
-function diagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/**
+ * Implicit QL with Wilkinson-style shifts on the tridiagonal (tql2); rotations accumulate into v,
+ * or nowhere when v is null (tql1: eigenvalues only, O(n²), the very same d as with vectors).
+ */
+function diagonalize(v: Float64Array | null, d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
 
@@ -226,6 +398,7 @@ function diagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: numbe
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
           // Rotate columns i and i+1 of V (contiguous in the column-major layout).
+          if (!v) continue;
           const ci = i * n;
           const ci1 = ci + n;
           for (let k = 0; k < n; k++) {

@@ -5,7 +5,7 @@ import { degrade } from '../../src/core/degradations/registry';
 import { generateTestScene } from '../../src/core/degradations/test-scenes';
 import { clipInPlace, quantize8, toRgba8, type RgbImage } from '../../src/core/image';
 import { createFeatureExtractor } from '../../src/cli/onnx/descriptor';
-import { restoreImage } from '../../src/cli/onnx/ort-node';
+import { ortCentredGram, restoreImage } from '../../src/cli/onnx/ort-node';
 import { buildSyntheticZoo, type Zoo } from '../../e2e/fixtures/synthetic-zoo';
 import type { Backend, ImagePayload, RestoreProgress, WorkerSettings } from './contract';
 import { createEngine, type EngineHost, type InferenceEngine, type SessionLike } from './engine';
@@ -105,7 +105,7 @@ describe('inference engine (worker logic) on onnxruntime-node', () => {
     const ours = await engine.analyse(payloadOf(image));
 
     const session = await ort.InferenceSession.create(zoo.files[zoo.manifest.descriptor.file]);
-    const cli = await analyseImage(image, zoo.manifest, createFeatureExtractor(session, zoo.manifest.descriptor.layer));
+    const cli = await analyseImage(image, zoo.manifest, createFeatureExtractor(session, zoo.manifest.descriptor.layer), { gram: ortCentredGram() });
     await session.release();
 
     expect(ours.chosen).toBe(cli.selection.chosen);

@@ -5,7 +5,8 @@
  * ort-node.ts): the same core analysis, the same core tiling, the same tensor layouts.
  */
 import { analyseImage } from '../../src/core/analysis';
-import type { FeatureExtractor } from '../../src/core/ddr-protocol';
+import { CENTRED_GRAM_INPUT, CENTRED_GRAM_ONNX, CENTRED_GRAM_OUTPUT } from '../../src/core/centred-gram-onnx';
+import type { FeatureExtractor, GramComputer } from '../../src/core/ddr-protocol';
 import type { Manifest } from '../../src/core/manifest';
 import { runTiled } from '../../src/core/tiled-inference';
 import type { RgbImage } from '../../src/core/image';
@@ -64,10 +65,13 @@ export interface InferenceEngine extends InferenceWorkerApi {
   dispose(): Promise<void>;
 }
 
+/** The key of the built-in centred-Gram graph among the model files (no manifest file has this name). */
+const CENTRED_GRAM_KEY = '<centred-gram>';
+
 export function createEngine(host: EngineHost): InferenceEngine {
   let manifest: Manifest | null = null;
   let settings: WorkerSettings | null = null;
-  const models = new Map<string, Uint8Array>();
+  const models = new Map<string, Uint8Array>([[CENTRED_GRAM_KEY, CENTRED_GRAM_ONNX]]);
   /** Sessions by `${file}|${backend}`; a promise so concurrent calls share one creation. */
   const sessions = new Map<string, Promise<SessionLike>>();
   let report: Promise<BackendReport> | null = null;
@@ -203,8 +207,24 @@ export function createEngine(host: EngineHost): InferenceEngine {
       const { image } = decodePayload(payload);
       const spec = manifest.descriptor;
       const descriptor = resilient(spec.file);
-      const extract: FeatureExtractor = (patches) => descriptor.run((session) => runFeatures(session, patches, spec.featureOutput));
-      const { statistic, selection } = await analyseImage(image, manifest, extract);
+      let descriptorMilliseconds = 0;
+      const extract: FeatureExtractor = async (patches) => {
+        const start = host.now();
+        const features = await descriptor.run((session) => runFeatures(session, patches, spec.featureOutput));
+        descriptorMilliseconds += host.now() - start;
+        return features;
+      };
+      // The DDR statistic's Gram matrix on onnxruntime's GEMM, as the CLI computes it (ort-node.ts),
+      // on the backend the descriptor uses (so WebGPU users never load the second, wasm-only runtime).
+      const centredGram = resilient(CENTRED_GRAM_KEY);
+      const gram: GramComputer = (stack, rows, cols) =>
+        centredGram.run(async (session) => {
+          const out = await runFloat(session, stack, [rows, cols], CENTRED_GRAM_OUTPUT, CENTRED_GRAM_INPUT);
+          const values = out.data as Float32Array;
+          out.dispose?.();
+          return values;
+        });
+      const { statistic, selection } = await analyseImage(image, manifest, extract, { gram });
       return {
         chosen: selection.chosen,
         chosenDistance: selection.chosenDistance,
@@ -216,6 +236,7 @@ export function createEngine(host: EngineHost): InferenceEngine {
         ggd: statistic.ggd,
         backend: descriptor.current?.backend ?? 'wasm',
         milliseconds: host.now() - started,
+        descriptorMilliseconds,
       } satisfies AnalysisResult;
     },
 
@@ -260,9 +281,9 @@ export function createEngine(host: EngineHost): InferenceEngine {
   return api;
 }
 
-async function runFloat(session: SessionLike, data: Float32Array, dims: readonly number[], output: string): Promise<TensorLike> {
+async function runFloat(session: SessionLike, data: Float32Array, dims: readonly number[], output: string, preferredInput = INPUT_NAME): Promise<TensorLike> {
   const input = session.tensor(data, dims);
-  const inputName = session.inputNames.includes(INPUT_NAME) ? INPUT_NAME : session.inputNames[0];
+  const inputName = session.inputNames.includes(preferredInput) ? preferredInput : session.inputNames[0];
   const results = await session.run({ [inputName]: input }, [output]);
   input.dispose?.();
   const out = results[output];

@@ -6,7 +6,7 @@ import { clipInPlace, quantize8 } from '../../core/image';
 import { parseManifest, type Manifest } from '../../core/manifest';
 import { atomicWrite, readImage, readImageFolder, writePng } from '../io/images';
 import { createFeatureExtractor } from '../onnx/descriptor';
-import { loadSession, releaseSessions, restoreImage } from '../onnx/ort-node';
+import { loadSession, ortCentredGram, releaseSessions, restoreImage } from '../onnx/ort-node';
 import { info, integer, printJson } from '../options';
 import { createProgress } from '../progress';
 
@@ -39,7 +39,7 @@ async function analyser(manifestPath: string) {
   const manifest = await loadManifest(manifestPath);
   const root = dirname(manifestPath);
   const extract = createFeatureExtractor(await loadSession(join(root, manifest.descriptor.file)), manifest.descriptor.layer);
-  return { manifest, root, analyse: (image: Parameters<typeof analyseImage>[0]) => analyseImage(image, manifest, extract) };
+  return { manifest, root, analyse: (image: Parameters<typeof analyseImage>[0]) => analyseImage(image, manifest, extract, { gram: ortCentredGram() }) };
 }
 
 export function registerSelectRestore(program: Command): void {

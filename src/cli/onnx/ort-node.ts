@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
+import { CENTRED_GRAM_INPUT, CENTRED_GRAM_ONNX, CENTRED_GRAM_OUTPUT } from '../../core/centred-gram-onnx';
+import type { GramComputer } from '../../core/ddr-protocol';
 import { fromPlanar, toPlanar, type RgbImage } from '../../core/image';
 import { runTiled, type TiledOptions } from '../../core/tiled-inference';
 import { INPUT_NAME, OUTPUT_NAME } from './writer';
@@ -10,18 +12,30 @@ const sessions = new Map<string, Promise<ort.InferenceSession>>();
 /** Threads per session: 0 lets onnxruntime use every core; `grids jobs` sets GRIDS_ORT_THREADS=1 per worker. */
 const defaultThreads = Number(process.env.GRIDS_ORT_THREADS ?? 0) || 0;
 
-export function loadSession(path: string, threads = defaultThreads): Promise<ort.InferenceSession> {
-  const key = `${path}#${threads}`;
-  let session = sessions.get(key);
+function cachedSession(key: string, bytes: () => Promise<Uint8Array>, threads: number): Promise<ort.InferenceSession> {
+  let session = sessions.get(`${key}#${threads}`);
   if (!session) {
-    session = readFile(path)
-      .catch((error: NodeJS.ErrnoException) => {
-        throw new Error(`cannot read model ${path}: ${error.code ?? error.message}`);
-      })
-      .then((bytes) => ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, graphOptimizationLevel: 'all' }));
-    sessions.set(key, session);
+    session = bytes().then((b) => ort.InferenceSession.create(b, { intraOpNumThreads: threads, graphOptimizationLevel: 'all' }));
+    sessions.set(`${key}#${threads}`, session);
   }
   return session;
+}
+
+export function loadSession(path: string, threads = defaultThreads): Promise<ort.InferenceSession> {
+  const bytes = () =>
+    readFile(path).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read model ${path}: ${error.code ?? error.message}`);
+    });
+  return cachedSession(path, bytes, threads);
+}
+
+/** The DDR statistic's centred Gram matrix on onnxruntime-node (the graph the browser worker runs too). */
+export function ortCentredGram(threads = defaultThreads): GramComputer {
+  return async (stack, rows, cols) => {
+    const session = await cachedSession('<centred-gram>', async () => CENTRED_GRAM_ONNX, threads);
+    const results = await session.run({ [CENTRED_GRAM_INPUT]: new ort.Tensor('float32', stack, [rows, cols]) }, [CENTRED_GRAM_OUTPUT]);
+    return results[CENTRED_GRAM_OUTPUT].data as Float32Array;
+  };
 }
 
 export async function releaseSessions(): Promise<void> {

@@ -5,6 +5,7 @@ import { degrade } from '../../core/degradations/registry';
 import type { RgbImage } from '../../core/image';
 import { selectGroup } from '../../core/selection';
 import { evalSeed } from '../eval/evaluate';
+import { ortCentredGram } from '../onnx/ort-node';
 import { buildReferences, type ReferenceSet } from './references';
 
 /** Broad families, for the coarser per-crop score (blur-like, noise, JPEG, inpainting). */
@@ -45,7 +46,7 @@ export async function measureProtocol(options: {
   for (let i = 0; i < options.validation.length; i++) {
     for (const d of tasks) {
       const degraded = degrade(options.validation[i], d, evalSeed(options.seed, d, i)).image;
-      const { ggd } = await analyseDegradation([degraded], options.protocol, options.extract);
+      const { ggd } = await analyseDegradation([degraded], options.protocol, options.extract, { gram: ortCentredGram() });
       const chosen = selectGroup(ggd, references.references, singletons).chosen as DegradationId;
       crops++;
       if (chosen === d) { top1++; hits[d] = (hits[d] ?? 0) + 1; }

@@ -5,6 +5,7 @@ import { degrade } from '../../core/degradations/registry';
 import { analyseDegradation, type DdrAnalysis, type DdrProtocol, type FeatureExtractor } from '../../core/ddr-protocol';
 import { buildSimilarity, crossDistances, separationReport, type SeparationEntry, type SimilarityMatrices } from '../../core/similarity';
 import { evalSeed } from '../eval/evaluate';
+import { ortCentredGram } from '../onnx/ort-node';
 
 /**
  * The reference GGD of each degradation: the shared DDR protocol run on the photos degraded by it.
@@ -39,10 +40,10 @@ export async function buildReferences(options: {
   const heldOut: ReferenceSet['heldOut'] = [];
   let done = 0;
   for (const task of tasks) {
-    const { ggd, ...analysis } = await analyseDegradation(degradeAll(images, task, protocol.seed), protocol, extract);
+    const { ggd, ...analysis } = await analyseDegradation(degradeAll(images, task, protocol.seed), protocol, extract, { gram: ortCentredGram() });
     references.push({ id: task, ggd, analysis });
     options.onProgress?.(++done, tasks.length * 2);
-    const second = await analyseDegradation(degradeAll(images, task, protocol.seed + 1), { ...protocol, seed: protocol.seed + 1 }, extract);
+    const second = await analyseDegradation(degradeAll(images, task, protocol.seed + 1), { ...protocol, seed: protocol.seed + 1 }, extract, { gram: ortCentredGram() });
     heldOut.push({ id: task, ggd: second.ggd });
     options.onProgress?.(++done, tasks.length * 2);
   }

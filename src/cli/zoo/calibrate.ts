@@ -8,7 +8,7 @@ import { psnr } from '../../core/metrics';
 import { selectGroup } from '../../core/selection';
 import { auroc, linearFit, pearson, youdenThreshold, type LinearFit } from '../../core/calibration-stats';
 import { evalSeed, type EvalImage } from '../eval/evaluate';
-import { loadSession, restoreImage } from '../onnx/ort-node';
+import { loadSession, ortCentredGram, restoreImage } from '../onnx/ort-node';
 
 /**
  * Calibrates selection on validation photos the references never saw, `cropsPerImage` crops each
@@ -80,7 +80,7 @@ export async function calibrate(options: {
   const total = crops.flat().length * (options.tasks.length + OOD_DEGRADATION_IDS.length);
   let done = 0;
   const select = async (image: RgbImage) => {
-    const { ggd } = await analyseDegradation([image], protocol, extract);
+    const { ggd } = await analyseDegradation([image], protocol, extract, { gram: ortCentredGram() });
     const selection = selectGroup(ggd, references, groups);
     const nearest = selection.degradations[0];
     // The manifest's predictor (core/selection predictGain), minus the linear fallback fitted below.
