@@ -6,7 +6,8 @@ import { searchGroups, type GroupingResult } from './grouping';
  * `searchGroups` asks for one ΔP at a time, and each answer is a training. It is deterministic given
  * its answers, so it can be replayed cheaply: a replay that meets a group with no known answer stops
  * there, and that group is the next question. To keep several trainings busy, we also replay with
- * the pending answer *guessed* (`predictPass`), which names the question after it, and so on. The
+ * the pending answer *guessed* (`predictPass`), which names the question after it, and so on (when
+ * the guess would end the search, the other answer's question is trained instead). The
  * batch is answered (trained and evaluated) together, and the loop repeats until a replay finishes.
  * The final replay uses only real answers, so the result and its verification log are exactly those
  * of the sequential search; a wrong guess costs one training and nothing else.
@@ -89,8 +90,15 @@ export async function searchGroupsSpeculatively(options: SpeculativeSearchOption
     const assumed = new Map(known);
     while (batch.length < options.workers) {
       const last = batch[batch.length - 1];
-      assumed.set(groupId(last), predictPass(last, assumed, distances, delta) ? -Infinity : Infinity);
-      const next = await nextQuestion(assumed);
+      const guess = predictPass(last, assumed, distances, delta);
+      assumed.set(groupId(last), guess ? -Infinity : Infinity);
+      let next = await nextQuestion(assumed);
+      if (!next) {
+        // The guessed answer would end the search, so a worker would idle: train the question
+        // the other answer leads to instead (useful exactly when the guess is wrong).
+        assumed.set(groupId(last), guess ? Infinity : -Infinity);
+        next = await nextQuestion(assumed);
+      }
       if (!next) break;
       batch.push(next);
       speculated.push(next);
