@@ -57,7 +57,6 @@ async function subfolders(dir: string): Promise<string[]> {
   return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 }
 
-/** Every model's train-log.jsonl under the work folder: models/*, descriptor, search/models/*, groups/*. */
 /** runs.jsonl: one line per `grids zoo` invocation on the work folder (missing in older folders). */
 async function readRuns() {
   const path = join(work, 'runs.jsonl');
@@ -65,6 +64,7 @@ async function readRuns() {
   return (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
 
+/** Every model's train-log.jsonl under the work folder: models/*, descriptor, search/models/*, groups/*. */
 async function trainLogs(): Promise<TrainingLog[]> {
   const found: { model: string; kind: TrainingKind; path: string }[] = [{ model: 'descriptor', kind: 'descriptor', path: join(work, 'descriptor', 'train-log.jsonl') }];
   for (const name of await subfolders(join(work, 'models'))) {
