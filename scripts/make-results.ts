@@ -13,6 +13,10 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseManifest, type Manifest } from '../src/core/manifest.ts';
 import { resultsMarkdown, type ResultsReport, type TrainingKind, type TrainingLog } from '../src/cli/report/results-md.ts';
+import type { EvalResult } from '../src/cli/eval/evaluate.ts';
+import { dropsAgainstSingleTask, singleTaskPsnrFrom } from '../src/cli/search/group-search.ts';
+import type { FromScratchGroup } from '../src/cli/zoo/pipeline.ts';
+import type { DegradationId } from '../src/core/degradations/ids.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,6 +76,7 @@ async function trainLogs(): Promise<TrainingLog[]> {
   }
   for (const key of await subfolders(join(work, 'search', 'models'))) found.push({ model: key, kind: 'verification', path: join(work, 'search', 'models', key, 'train-log.jsonl') });
   for (const key of await subfolders(join(work, 'groups'))) found.push({ model: key, kind: 'group', path: join(work, 'groups', key, 'train-log.jsonl') });
+  for (const key of await subfolders(join(work, 'scratch-check'))) found.push({ model: key, kind: 'group', path: join(work, 'scratch-check', key, 'train-log.jsonl') });
   const logs: TrainingLog[] = [];
   for (const f of found) {
     if (!existsSync(f.path)) continue;
@@ -79,6 +84,27 @@ async function trainLogs(): Promise<TrainingLog[]> {
     if (last) logs.push({ model: f.model, kind: f.kind, steps: last.step, seconds: last.seconds });
   }
   return logs;
+}
+
+/**
+ * `<work>/scratch-check/<a+b+…>/eval.json`: verified groups trained again from scratch beside the zoo
+ * (`grids jobs` on scratch-check/queue.json, then `grids eval --out` into each model's folder). Their
+ * ΔP is computed here, as the zoo does, against the report's single-task evaluation.
+ */
+async function scratchChecks(report: ResultsReport): Promise<FromScratchGroup[]> {
+  const single = singleTaskPsnrFrom(report.evaluation.single);
+  const checks: FromScratchGroup[] = [];
+  for (const key of await subfolders(join(work, 'scratch-check'))) {
+    const evalPath = join(work, 'scratch-check', key, 'eval.json');
+    if (!existsSync(evalPath)) continue;
+    const result = await readJson<EvalResult>(evalPath);
+    const members = key.split('+') as DegradationId[];
+    const model = Object.keys(result.models)[0];
+    const { perTask, deltaP } = dropsAgainstSingleTask(result, model, members, single);
+    const fineTuned = report.search.verifications.find((v) => v.group.join('+') === key);
+    checks.push({ members, onnx: join(work, 'scratch-check', key, 'model.onnx'), inPartition: false, deltaP, perTask, fineTunedDeltaP: fineTuned?.deltaP ?? null });
+  }
+  return checks;
 }
 
 function checkReport(json: unknown, path: string): ResultsReport {
@@ -111,6 +137,7 @@ async function main(): Promise<void> {
     source: shown(work),
     figuresLink: relative(dirname(outPath), figuresDir).split(sep).join('/') || '.',
     similaritySvg,
+    scratchChecks: await scratchChecks(report),
   });
   await mkdir(dirname(outPath), { recursive: true });
   await mkdir(figuresDir, { recursive: true });

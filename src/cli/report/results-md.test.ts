@@ -317,9 +317,20 @@ describe('resultsMarkdown: targets', () => {
     expect(measuredOf(one, 'Fine-tuned vs from-scratch ΔP')).toBe('1 of 2 compared groups within 0.20 dB');
     expect(verdictOf(one, 'Fine-tuned vs from-scratch ΔP')).toBe('❌ not met');
     const s7 = section(one, 7);
-    expect(row(s7, 'SR, Ringing').slice(2)).toEqual(['+0.30', '+0.40', '+0.10', 'yes']);
-    expect(row(s7, 'JPEG, Inpainting').slice(2)).toEqual(['+0.50', '+0.75', '+0.25', 'no']);
+    expect(row(s7, 'SR, Ringing').slice(2)).toEqual(['+0.30', '+0.40', '+0.10', 'yes', 'pass / pass']);
+    expect(row(s7, 'JPEG, Inpainting').slice(2)).toEqual(['+0.50', '+0.75', '+0.25', 'no', 'pass / fail']);
     expect(s7).toContain('**not met**');
+    expect(s7).not.toContain('Extra checks');
+  });
+
+  it('extra from-scratch checks near δ get their own table and do not count towards the target', () => {
+    const report = makeReport({ trained: [trainedGroup(['sr', 'ringing'], 0.3, 0.4)] });
+    const extra = { ...trainedGroup(['gaussian_blur', 'defocus_blur'], 0.82, 0.61), inPartition: false };
+    const md = render(report, { scratchChecks: [extra] }).markdown;
+    const s7 = section(md, 7);
+    expect(s7).toContain('Extra checks');
+    expect(row(s7, 'Gaussian blur, Defocus blur').slice(1)).toEqual(['no', '+0.82', '+0.61', '-0.21', 'no', 'fail / pass']);
+    expect(measuredOf(md, 'Fine-tuned vs from-scratch ΔP')).toBe('1 of 1 compared groups within 0.20 dB');
   });
 });
 
