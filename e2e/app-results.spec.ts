@@ -1,27 +1,56 @@
 /**
- * Results, not just a working UI: with the shipped models (public/models), photos made here (the
- * generated test scene, seeds 1–3, 256 × 192, degraded by the core code with seed 100 + scene seed)
- * are restored closer to the clean photo than the degraded input, go to the group that holds their
- * degradation, and carry no OOD badge when they are in distribution.
+ * Results, not just a working UI: with the shipped models (public/models), degraded photos are
+ * restored closer to the clean photo than the degraded input, go to the group that holds their
+ * degradation, and carry the OOD badge exactly when they are unlike the training data.
  *
- * Only the cases the shipped smoke zoo really gets right are asserted, on fixed seeds chosen before
- * measuring. It is a weak zoo (docs/smoke-zoo/zoo-report.json → calibration): on these photos JPEG
- * and Poisson noise come out worse than the input and go to the wrong group, Gaussian noise mostly
- * goes to a neighbouring noise group, and haze or a colour cast rarely reach the OOD threshold.
- * Those are open points, left out here rather than hidden.
+ * Two sources, both degraded here by the core code with seeds fixed in e2e/fixtures/photos.ts:
+ * the generated test scene (seeds 1–3, 256 × 192) and four real public-domain photographs
+ * (REAL_PHOTOS, 384 px wide, seed 101).
+ *
+ * What the full zoo gets wrong on these photos is left out of the passing assertions, never hidden
+ * (measured with `grids select` on the same files; docs/RESULTS.md §8–9 has the validation figures):
+ * - JPEG goes to R-L, ringing or SR on all four real photos and on scenes 2–3 (qualities 40 and 33).
+ *   The issue asks for it, so it is asserted below as a known failure (test.fail): it starts failing,
+ *   loudly, the day the selection gets it right.
+ * - Gaussian noise goes to the Poisson, S&P or JPEG group; scene 2's (σ ≈ 50) is even flagged OOD.
+ * - Gaussian blur on scene 1 goes to {motion blur, defocus}: a blur group, not its own.
+ * - Haze on the generated scene stays under the OOD threshold even at the table's strongest setting;
+ *   on the real photos it is flagged. Of the clean real photos, the French alpine landscape
+ *   (distance 3.53 against a threshold of 3.52) is flagged; the other three are not.
  */
 import { readFile } from 'node:fs/promises';
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { parseManifest, type Manifest } from '../src/core/manifest';
 import { batchItem, modelsInstalled, restoreAllAndDownload, restoredName, shownAnalysis, uploadAndAnalyse } from './fixtures/app-page';
-import { generatedPhoto, psnrAgainst, type GeneratedPhoto, type PhotoDegradation } from './fixtures/photos';
+import { generatedPhoto, psnrAgainst, REAL_PHOTOS, realPhoto, type GeneratedPhoto, type PhotoDegradation } from './fixtures/photos';
 
 const SEEDS = [1, 2, 3];
 
-async function photos(degradations: readonly PhotoDegradation[]): Promise<GeneratedPhoto[]> {
+async function scenes(degradations: readonly PhotoDegradation[]): Promise<GeneratedPhoto[]> {
   const out: GeneratedPhoto[] = [];
   for (const degradation of degradations) for (const seed of SEEDS) out.push(await generatedPhoto(seed, degradation));
   return out;
+}
+
+async function realPhotos(degradations: readonly PhotoDegradation[]): Promise<GeneratedPhoto[]> {
+  const out: GeneratedPhoto[] = [];
+  for (const degradation of degradations) for (const photo of REAL_PHOTOS) out.push(await realPhoto(photo, degradation));
+  return out;
+}
+
+/** Analyses `set` in the app and checks that each photo's chosen group contains its degradation. */
+async function expectChosenGroupsContainTheirDegradation(page: Page, set: GeneratedPhoto[]): Promise<void> {
+  await uploadAndAnalyse(page, set.map((p) => p.upload));
+  for (const photo of set) {
+    const shown = await shownAnalysis(page, photo.name);
+    const group = manifest.groups.find((g) => g.id === shown.group);
+    const distances = Object.entries(shown.groups)
+      .map(([id, d]) => `${id} ${d.toFixed(3)}`)
+      .join(', ');
+    expect.soft(group?.members ?? [], `${photo.name} went to ${shown.group} (${distances})`).toContain(photo.degradation);
+    // The card lists the chosen group's members, the applied degradation among them.
+    await expect.soft(page.locator(`[data-testid="chosen-members"] [data-id="${photo.degradation}"]`)).toHaveCount(1);
+  }
 }
 
 let manifest: Manifest;
@@ -34,7 +63,7 @@ test.describe('results with the shipped models', () => {
   });
 
   test('a degraded photo is restored to a higher PSNR against the clean photo than the degraded input', async ({ page }) => {
-    const set = await photos(['gaussian_noise', 'salt_pepper', 'gaussian_blur']);
+    const set = [...(await scenes(['gaussian_noise', 'salt_pepper', 'gaussian_blur'])), ...(await realPhotos(['salt_pepper', 'gaussian_blur']))];
     await uploadAndAnalyse(page, set.map((p) => p.upload));
     const restored = await restoreAllAndDownload(page, set.length);
     const rows = [];
@@ -49,23 +78,35 @@ test.describe('results with the shipped models', () => {
     }
   });
 
-  test('the chosen group contains the applied degradation (salt & pepper noise, Gaussian blur, ringing)', async ({ page }) => {
-    const set = await photos(['salt_pepper', 'gaussian_blur', 'ringing']);
+  test('the chosen group contains the applied degradation: noise (salt & pepper) and a blur (Gaussian), on real photos', async ({ page }) => {
+    await expectChosenGroupsContainTheirDegradation(page, await realPhotos(['salt_pepper', 'gaussian_blur']));
+  });
+
+  test('the chosen group contains the applied degradation: Poisson noise, R-L and ringing, on the generated scenes', async ({ page }) => {
+    await expectChosenGroupsContainTheirDegradation(page, await scenes(['poisson_noise', 'rl', 'ringing']));
+  });
+
+  test('the chosen group contains the applied degradation: JPEG (known failure of the shipped zoo)', async ({ page }) => {
+    // Routed to R-L, ringing or SR on the real photos (header comment; 18 % of validation crops
+    // right in docs/RESULTS.md §8). Remove test.fail once the selection gets JPEG right.
+    test.fail(true, 'the shipped zoo routes JPEG to R-L, ringing or SR');
+    await expectChosenGroupsContainTheirDegradation(page, await realPhotos(['jpeg']));
+  });
+
+  test('a hazy photo shows the OOD badge with its distance above the threshold', async ({ page }) => {
+    const set = await realPhotos(['haze']);
     await uploadAndAnalyse(page, set.map((p) => p.upload));
+    const threshold = manifest.selection.oodThreshold;
     for (const photo of set) {
       const shown = await shownAnalysis(page, photo.name);
-      const group = manifest.groups.find((g) => g.id === shown.group);
-      const distances = Object.entries(shown.groups)
-        .map(([id, d]) => `${id} ${d.toFixed(3)}`)
-        .join(', ');
-      expect.soft(group?.members ?? [], `${photo.name} went to ${shown.group} (${distances})`).toContain(photo.degradation);
-      // The card lists the chosen group's members, the applied degradation among them.
-      await expect.soft(page.locator(`[data-testid="chosen-members"] [data-id="${photo.degradation}"]`)).toHaveCount(1);
+      expect.soft(shown.distance, `${photo.name}: distance to ${shown.group}`).toBeGreaterThan(threshold);
+      expect.soft(shown.ood, `${photo.name}: OOD badge`).toBe(true);
+      await expect.soft(batchItem(page, photo.name)).toContainText('unusual image');
     }
   });
 
   test('clean and in-distribution photos show no OOD badge; their distance is under the threshold', async ({ page }) => {
-    const set = await photos(['none', 'salt_pepper', 'gaussian_noise']);
+    const set = await scenes(['none', 'salt_pepper', 'poisson_noise']);
     await uploadAndAnalyse(page, set.map((p) => p.upload));
     const threshold = manifest.selection.oodThreshold;
     for (const photo of set) {

@@ -79,7 +79,11 @@ function AnalysisResultView({ item, manifest }: { item: ImageItem; manifest: Man
         </div>
       </dl>
       {result.predictedGain !== null && (
-        <p className="muted small">The gain is predicted from the distance alone, before running any model.</p>
+        <p className="muted small">
+          {manifest.selection.calibration?.expectedGain
+            ? "Predicted before running any model: this group's measured gain on the closest kind of damage."
+            : 'Predicted from the distance alone, before running any model.'}
+        </p>
       )}
       {result.ood && <OodBadge distance={result.chosenDistance} threshold={result.oodThreshold} />}
       <WhyPanel result={result} manifest={manifest} />
