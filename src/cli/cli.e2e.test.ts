@@ -50,6 +50,18 @@ describe('grids CLI end to end', () => {
     expect(Object.keys(manifest.selection.calibration!.expectedGain!).sort()).toEqual(manifest.groups.map((g) => g.id).sort());
     expect(report.calibration.gainPrediction.method).toBe('expected-gain');
     expect(Object.keys(report.timings)).toContain('search');
+    // Blind use, on the calibration's crops: the automatic choice is the calibration's own gain; the
+    // oracle (the group holding the degradation) equals it wherever the selection was right.
+    type Sample = { kind: string; source: string; gain: number; correct: boolean };
+    const inDist = (report.calibration.samples as Sample[]).filter((s) => s.kind === 'in');
+    const blind = report.blindUse as { rows: { degradation: string; crops: number; auto: { meanGain: number }; oracle: { meanGain: number } }[]; overall: { crops: number; auto: { meanGain: number } } };
+    expect(blind.overall.crops).toBe(inDist.length);
+    expect(blind.overall.auto.meanGain).toBeCloseTo(inDist.reduce((a, s) => a + s.gain, 0) / inDist.length, 10);
+    for (const row of blind.rows) {
+      const mine = inDist.filter((s) => s.source === row.degradation);
+      expect(row.crops).toBe(mine.length);
+      if (mine.every((s) => s.correct)) expect(row.oracle.meanGain).toBeCloseTo(row.auto.meanGain, 10);
+    }
     // Multi-degradation groups are retrained from scratch, and at least two of them are compared
     // with their fine-tuned verification.
     const trained = report.groupModels.trained as { members: string[]; inPartition: boolean; deltaP: number; fineTunedDeltaP: number | null }[];
@@ -65,7 +77,7 @@ describe('grids CLI end to end', () => {
   it('a second zoo run resumes: every stage is reported done and nothing retrains', async () => {
     const result = await runCli(['zoo', '--preset', 'tiny', '--images', train, '--val-images', val, '--work', work, '--out', out, '--workers', '2', '--backend', 'wasm']);
     expect(result.code, result.stderr).toBe(0);
-    for (const stage of ['ddr-layer', 'similarity', 'eval-single', 'eval-baseline', 'search', 'group-models', 'eval-grids', 'expected-gain', 'calibration']) {
+    for (const stage of ['ddr-layer', 'similarity', 'eval-single', 'eval-baseline', 'search', 'group-models', 'eval-grids', 'expected-gain', 'calibration', 'blind-use']) {
       expect(result.stderr).toContain(`[${stage}] done earlier`);
     }
     expect(result.stderr).not.toMatch(/training images from/);

@@ -323,6 +323,22 @@ describe('resultsMarkdown: targets', () => {
     expect(s7).not.toContain('Extra checks');
   });
 
+  it('blind use: the automatic choice beside the right group and the baseline, and in the summary', () => {
+    const report = makeReport();
+    const g = (meanGain: number, worseThanInput: number) => ({ meanGain, worseThanInput });
+    report.blindUse = {
+      rows: [{ degradation: 'jpeg', crops: 4, auto: g(-1.5, 0.75), oracle: g(0.9, 0), baseline: g(0.4, 0.25) }],
+      overall: { crops: 4, auto: g(-1.5, 0.75), oracle: g(0.9, 0), baseline: g(0.4, 0.25) },
+    };
+    const md = render(report).markdown;
+    expect(section(md, 1)).toContain('GRIDS gains -1.50 dB over the degraded input on average, against +0.40 dB for the mix baseline on the same 4 crops, and leaves 75.0 % of them worse');
+    const s8 = section(md, 8);
+    const blind = s8.slice(s8.indexOf('### Blind use'));
+    expect(row(blind, 'JPEG').slice(1)).toEqual(['4', '-1.50', '75.0 %', '+0.90', '0.0 %', '+0.40', '25.0 %']);
+    expect(row(blind, '**All**')[1]).toBe('4');
+    expect(section(render(makeReport()).markdown, 8)).toContain('Blind use was');
+  });
+
   it('extra from-scratch checks near δ get their own table and do not count towards the target', () => {
     const report = makeReport({ trained: [trainedGroup(['sr', 'ringing'], 0.3, 0.4)] });
     const extra = { ...trainedGroup(['gaussian_blur', 'defocus_blur'], 0.82, 0.61), inPartition: false };

@@ -59,6 +59,28 @@ export function cornerCrops(image: RgbImage, size: number | null, count: number)
   return positions.map(([x, y]) => cropImage(image, x, y, w, h));
 }
 
+/** One clean calibration crop and the seed of each degradation's draw on it. */
+export interface CalibrationCrop {
+  image: string;
+  /** Which crop of the image (0-based). */
+  crop: number;
+  clean: RgbImage;
+  seedOf: (task: DegradationId) => number;
+}
+
+/**
+ * The calibration's clean crops, in order, with their degradation seeds: calibrate() and any later
+ * measurement on "the calibration crops" (blind-use.ts) degrade exactly the same inputs.
+ */
+export function calibrationCrops(images: EvalImage[], crop: number | null, cropsPerImage: number, seed: number): CalibrationCrop[] {
+  return images.flatMap((img, i) =>
+    cornerCrops(img.image, crop, cropsPerImage).map((clean, c) => ({
+      image: img.name, crop: c, clean,
+      // Crop 0 keeps the seeds of a one-crop calibration; further crops get their own draws.
+      seedOf: (task: DegradationId) => evalSeed(seed + 17 * c, task, i),
+    })));
+}
+
 export async function calibrate(options: {
   images: EvalImage[];
   crop: number | null;
@@ -76,8 +98,8 @@ export async function calibrate(options: {
 }): Promise<CalibrationResult> {
   const { references, groups, protocol, extract } = options;
   const samples: CalibrationSample[] = [];
-  const crops = options.images.map((img) => cornerCrops(img.image, options.crop, options.cropsPerImage ?? 1));
-  const total = crops.flat().length * (options.tasks.length + OOD_DEGRADATION_IDS.length);
+  const crops = calibrationCrops(options.images, options.crop, options.cropsPerImage ?? 1, options.seed);
+  const total = crops.length * (options.tasks.length + OOD_DEGRADATION_IDS.length);
   let done = 0;
   const select = async (image: RgbImage) => {
     const { ggd } = await analyseDegradation([image], protocol, extract, { gram: ortCentredGram() });
@@ -87,32 +109,27 @@ export async function calibrate(options: {
     const predictedGain = options.expectedGain?.[selection.chosen]?.[nearest.id] ?? null;
     return { selection, nearest: { nearest: nearest.id as DegradationId, nearestDistance: nearest.distance }, predictedGain };
   };
-  for (let i = 0; i < options.images.length; i++) {
-    for (let c = 0; c < crops[i].length; c++) {
-      const clean = crops[i][c];
-      // Crop 0 keeps the seeds of a one-crop calibration; further crops get their own draws.
-      const seedOf = (task: DegradationId) => evalSeed(options.seed + 17 * c, task, i);
-      for (const task of options.tasks) {
-        const degraded = degrade(clean, task, seedOf(task)).image;
-        const { selection, nearest, predictedGain } = await select(degraded);
-        const group = groups.find((g) => g.id === selection.chosen)!;
-        const restored = quantize8(clipInPlace(await restoreImage(await loadSession(group.file), degraded)));
-        const inputPsnr = psnr(degraded, clean);
-        samples.push({
-          image: options.images[i].name, crop: c, source: task, kind: 'in', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...nearest,
-          predictedGain, correct: group.members.includes(task), inputPsnr, gain: psnr(restored, clean) - inputPsnr,
-        });
-        options.onProgress?.(++done, total);
-      }
-      for (const ood of OOD_DEGRADATION_IDS) {
-        const degraded = applyOodDegradation(clean, ood, seedOf('gaussian_blur') + 7).image;
-        const { selection, nearest } = await select(degraded);
-        samples.push({
-          image: options.images[i].name, crop: c, source: ood, kind: 'ood', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...nearest,
-          predictedGain: null, correct: null, inputPsnr: null, gain: null,
-        });
-        options.onProgress?.(++done, total);
-      }
+  for (const { image, crop, clean, seedOf } of crops) {
+    for (const task of options.tasks) {
+      const degraded = degrade(clean, task, seedOf(task)).image;
+      const { selection, nearest, predictedGain } = await select(degraded);
+      const group = groups.find((g) => g.id === selection.chosen)!;
+      const restored = quantize8(clipInPlace(await restoreImage(await loadSession(group.file), degraded)));
+      const inputPsnr = psnr(degraded, clean);
+      samples.push({
+        image, crop, source: task, kind: 'in', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...nearest,
+        predictedGain, correct: group.members.includes(task), inputPsnr, gain: psnr(restored, clean) - inputPsnr,
+      });
+      options.onProgress?.(++done, total);
+    }
+    for (const ood of OOD_DEGRADATION_IDS) {
+      const degraded = applyOodDegradation(clean, ood, seedOf('gaussian_blur') + 7).image;
+      const { selection, nearest } = await select(degraded);
+      samples.push({
+        image, crop, source: ood, kind: 'ood', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...nearest,
+        predictedGain: null, correct: null, inputPsnr: null, gain: null,
+      });
+      options.onProgress?.(++done, total);
     }
   }
   const inDist = samples.filter((s) => s.kind === 'in');

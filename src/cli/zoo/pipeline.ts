@@ -21,13 +21,14 @@ import { buildReferences, type ReferenceSet } from '../similarity/references';
 import { train } from '../train/trainer';
 import type { BackendChoice } from '../tf/backend';
 import { calibrate, type CalibrationResult } from './calibrate';
+import { measureBlindUse, type BlindUseResult } from './blind-use';
 import type { ZooPreset } from './presets';
 
 /**
  * `grids zoo`: the whole GRIDS pipeline, stage by stage, each stage skipped when its output exists
  * (and every training resumable), so an interrupted build continues where it stopped:
  * descriptor → references & similarity → single-task models + mix baseline (parallel jobs) →
- * evaluation → grouping search → group models → calibration → manifest + ONNX files in `out`.
+ * evaluation → grouping search → group models → calibration → blind use → manifest + ONNX files in `out`.
  */
 export interface ZooOptions {
   preset: ZooPreset;
@@ -61,6 +62,8 @@ export interface ZooReport {
   groupModels: { trained: FromScratchGroup[]; files: Record<string, string> };
   expectedGain: { images: string[]; table: Record<string, Record<string, number>> };
   calibration: Omit<CalibrationResult, 'samples'> & { samples: CalibrationResult['samples'] };
+  /** Absent in reports of zoos built before the stage existed. */
+  blindUse?: BlindUseResult;
 }
 
 async function readJson<T>(path: string): Promise<T> {
@@ -344,7 +347,16 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     }));
   await saveTimings();
 
-  // 9. Publish: ONNX files with stable names, manifest.json (validated), and the full report.
+  // 9. Blind use: on the same crops, the automatic choice against the group that holds the
+  //    degradation (Table 1's choice) and against the mix baseline.
+  const blindUse = await stage('blind-use', join(work, 'eval', 'blind-use.json'), timings, log, () =>
+    measureBlindUse({
+      images: valImages, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 1,
+      tasks, groups, baselineFile: onnxOf('baseline'), samples: calibration.samples,
+    }));
+  await saveTimings();
+
+  // 10. Publish: ONNX files with stable names, manifest.json (validated), and the full report.
   await mkdir(o.out, { recursive: true });
   // Files of an earlier zoo (e.g. more groups) must not linger next to the new manifest.
   for (const stale of (await readdir(o.out)).filter((f) => f.endsWith('.onnx'))) await rm(join(o.out, stale));
@@ -397,7 +409,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const report: ZooReport = {
     preset, command: o.command,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform, node: process.version },
-    timings, layerChoice, references, evaluation: { single, baseline, grids }, search, groupModels, expectedGain, calibration,
+    timings, layerChoice, references, evaluation: { single, baseline, grids }, search, groupModels, expectedGain, calibration, blindUse,
   };
   await atomicWrite(join(work, 'zoo-report.json'), JSON.stringify(report, null, 2));
   // Group GGDs are derived from the references, but logging them helps when reading a build log.
