@@ -424,7 +424,7 @@ function summarySection(input: ResultsInput, s: Summary): string[] {
   }
   const blind = report.blindUse?.overall;
   if (blind) {
-    out.push('', `That table serves each degradation with the group that contains it, as the paper does. Used blind, with the group its selection picks, GRIDS gains ${signed(blind.auto.meanGain)} dB over the degraded input on average, against ${signed(blind.baseline.meanGain)} dB for the mix baseline on the same ${blind.crops} crops, and leaves ${pct(blind.auto.worseThanInput)} of them worse than the input (section 8, blind use).`);
+    out.push('', `Section 2 gives each degradation the group that contains it, as the paper does. Used blind, with the group its selection picks, GRIDS gains ${signed(blind.auto.meanGain)} dB over the degraded input on average, against ${signed(blind.baseline.meanGain)} dB for the mix baseline on the same ${blind.crops} crops, and leaves ${pct(blind.auto.worseThanInput)} of them worse than the input (section 8, blind use).`);
   }
   return out;
 }
