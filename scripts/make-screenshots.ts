@@ -33,7 +33,7 @@ const SAMPLE_DEGRADATION = 'salt_pepper';
 const SAMPLE_SEED = 7;
 /**
  * The hazy photo of ood.png: a real public-domain photo (e2e/fixtures/photos.ts) with haze (seed 101),
- * the same file the results e2e test checks. On the generated scene haze stays under the threshold.
+ * the same file the results e2e test checks. On the generated scenes haze mostly stays under the threshold.
  */
 const HAZY = 'dust-bowl-home' as const;
 
