@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { parseManifest, type Manifest } from '../src/core/manifest.ts';
 import { resultsMarkdown, type ResultsReport, type TrainingKind, type TrainingLog } from '../src/cli/report/results-md.ts';
 import type { EvalResult } from '../src/cli/eval/evaluate.ts';
-import { dropsAgainstSingleTask, singleTaskPsnrFrom } from '../src/cli/search/group-search.ts';
+import { dropsAgainstSingleTask, groupKey, singleTaskPsnrFrom } from '../src/cli/search/group-search.ts';
 import type { FromScratchGroup } from '../src/cli/zoo/pipeline.ts';
 import type { DegradationId } from '../src/core/degradations/ids.ts';
 
@@ -101,7 +101,7 @@ async function scratchChecks(report: ResultsReport): Promise<FromScratchGroup[]>
     const members = key.split('+') as DegradationId[];
     const model = Object.keys(result.models)[0];
     const { perTask, deltaP } = dropsAgainstSingleTask(result, model, members, single);
-    const fineTuned = report.search.verifications.find((v) => v.group.join('+') === key);
+    const fineTuned = report.search.verifications.find((v) => groupKey(v.group) === key);
     checks.push({ members, onnx: join(work, 'scratch-check', key, 'model.onnx'), inPartition: false, deltaP, perTask, fineTunedDeltaP: fineTuned?.deltaP ?? null });
   }
   return checks;

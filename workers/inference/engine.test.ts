@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseImage } from '../../src/core/analysis';
 import { degrade } from '../../src/core/degradations/registry';
 import { generateTestScene } from '../../src/core/degradations/test-scenes';
-import { clipInPlace, quantize8, toRgba8, type RgbImage } from '../../src/core/image';
+import { toRgba8, type RgbImage } from '../../src/core/image';
 import { createFeatureExtractor } from '../../src/cli/onnx/descriptor';
-import { ortCentredGram, restoreImage } from '../../src/cli/onnx/ort-node';
+import { ortCentredGram, restoreImageTo8Bit } from '../../src/cli/onnx/ort-node';
 import { buildSyntheticZoo, type Zoo } from '../../e2e/fixtures/synthetic-zoo';
 import type { Backend, ImagePayload, RestoreProgress, WorkerSettings } from './contract';
 import { createEngine, type EngineHost, type InferenceEngine, type SessionLike } from './engine';
@@ -83,7 +83,7 @@ function photo(width: number, height: number, seed = 5): RgbImage {
 
 async function cliRestore(file: string, image: RgbImage): Promise<Uint8ClampedArray> {
   const session = await ort.InferenceSession.create(zoo.files[file]);
-  const restored = quantize8(clipInPlace(await restoreImage(session, image, { tile: settings.tile, overlap: settings.overlap })));
+  const restored = await restoreImageTo8Bit(session, image, { tile: settings.tile, overlap: settings.overlap });
   await session.release();
   return toRgba8(restored);
 }

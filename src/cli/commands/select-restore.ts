@@ -2,11 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { analyseImage, type ImageAnalysis } from '../../core/analysis';
-import { clipInPlace, quantize8 } from '../../core/image';
 import { parseManifest, type Manifest } from '../../core/manifest';
 import { atomicWrite, readImage, readImageFolder, writePng } from '../io/images';
 import { createFeatureExtractor } from '../onnx/descriptor';
-import { loadSession, ortCentredGram, releaseSessions, restoreImage } from '../onnx/ort-node';
+import { loadSession, ortCentredGram, releaseSessions, restoreImageTo8Bit } from '../onnx/ort-node';
 import { info, integer, printJson } from '../options';
 import { createProgress } from '../progress';
 
@@ -88,7 +87,7 @@ export function registerSelectRestore(program: Command): void {
         const analysis = await analyse(image);
         const groupId = opts.group ?? analysis.selection.chosen;
         const model = groupId === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === groupId)!.model;
-        const restored = quantize8(clipInPlace(await restoreImage(await loadSession(join(root, model.file)), image, { tile: opts.tile })));
+        const restored = await restoreImageTo8Bit(await loadSession(join(root, model.file)), image, { tile: opts.tile });
         const output = join(opts.out, `${basename(name, extname(name))}.png`);
         await writePng(output, restored);
         report.push({ ...summary(name, analysis), used: groupId, output });

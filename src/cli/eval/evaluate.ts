@@ -1,8 +1,8 @@
-import { cropImage, quantize8, clipInPlace, type RgbImage } from '../../core/image';
+import { cropImage, type RgbImage } from '../../core/image';
 import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids';
 import { degrade } from '../../core/degradations/registry';
 import { psnr, psnrY, ssim } from '../../core/metrics';
-import { loadSession, restoreImage } from '../onnx/ort-node';
+import { loadSession, restoreImageTo8Bit } from '../onnx/ort-node';
 
 /**
  * Evaluation protocol (method notes §5): a centre crop of each validation photo, one fixed
@@ -102,7 +102,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalResult> {
       const degraded = degrade(clean[i], task, evalSeed(options.seed, task, i)).image;
       inputScores[task]!.push(score(degraded, clean[i]));
       for (let k = 0; k < options.models.length; k++) {
-        const restored = quantize8(clipInPlace(await restoreImage(sessions[k], degraded, { tile: options.tile ?? 256 })));
+        const restored = await restoreImageTo8Bit(sessions[k], degraded, { tile: options.tile ?? 256 });
         modelScores[options.models[k].name][task]!.push(score(restored, clean[i]));
         options.onProgress?.(++done, total);
       }

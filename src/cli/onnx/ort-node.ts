@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { CENTRED_GRAM_INPUT, CENTRED_GRAM_ONNX, CENTRED_GRAM_OUTPUT } from '../../core/centred-gram-onnx';
 import type { GramComputer } from '../../core/ddr-protocol';
-import { fromPlanar, toPlanar, type RgbImage } from '../../core/image';
+import { clipInPlace, fromPlanar, quantize8, toPlanar, type RgbImage } from '../../core/image';
 import { runTiled, type TiledOptions } from '../../core/tiled-inference';
 import { INPUT_NAME, OUTPUT_NAME } from './writer';
 
@@ -62,4 +62,9 @@ export async function restoreImage(session: ort.InferenceSession, image: RgbImag
     },
     { tile: 256, overlap: 16, ...options },
   );
+}
+
+/** restoreImage as a user receives it: clipped to [0, 1] and quantised to 8 bits (the PNG the app and `grids restore` write). */
+export async function restoreImageTo8Bit(session: ort.InferenceSession, image: RgbImage, options: Partial<TiledOptions> = {}): Promise<RgbImage> {
+  return quantize8(clipInPlace(await restoreImage(session, image, options)));
 }

@@ -1,9 +1,9 @@
 import type { DegradationId } from '../../core/degradations/ids';
 import { degrade } from '../../core/degradations/registry';
-import { clipInPlace, quantize8, type RgbImage } from '../../core/image';
+import type { RgbImage } from '../../core/image';
 import { psnr } from '../../core/metrics';
 import type { EvalImage } from '../eval/evaluate';
-import { loadSession, restoreImage } from '../onnx/ort-node';
+import { loadSession, restoreImageTo8Bit } from '../onnx/ort-node';
 import { calibrationCrops, type CalibrationSample } from './calibrate';
 
 /**
@@ -55,7 +55,7 @@ export async function measureBlindUse(options: {
 }): Promise<BlindUseResult> {
   const crops = calibrationCrops(options.images, options.crop, options.cropsPerImage, options.seed);
   const gainOf = async (file: string, degraded: RgbImage, clean: RgbImage, inputPsnr: number) =>
-    psnr(quantize8(clipInPlace(await restoreImage(await loadSession(file), degraded))), clean) - inputPsnr;
+    psnr(await restoreImageTo8Bit(await loadSession(file), degraded), clean) - inputPsnr;
   const gains = new Map<DegradationId, { auto: number[]; oracle: number[]; baseline: number[] }>(options.tasks.map((t) => [t, { auto: [], oracle: [], baseline: [] }]));
   const total = crops.length * options.tasks.length;
   let done = 0;

@@ -3,12 +3,12 @@ import { degrade } from '../../core/degradations/registry';
 import { applyOodDegradation, OOD_DEGRADATION_IDS, type OodDegradationId } from '../../core/degradations/out-of-distribution';
 import { analyseDegradation, type DdrProtocol, type FeatureExtractor } from '../../core/ddr-protocol';
 import type { Ggd } from '../../core/ggd-types';
-import { clipInPlace, cropImage, quantize8, type RgbImage } from '../../core/image';
+import { cropImage, type RgbImage } from '../../core/image';
 import { psnr } from '../../core/metrics';
 import { selectGroup } from '../../core/selection';
 import { auroc, linearFit, pearson, youdenThreshold, type LinearFit } from '../../core/calibration-stats';
 import { evalSeed, type EvalImage } from '../eval/evaluate';
-import { loadSession, ortCentredGram, restoreImage } from '../onnx/ort-node';
+import { loadSession, ortCentredGram, restoreImageTo8Bit } from '../onnx/ort-node';
 
 /**
  * Calibrates selection on validation photos the references never saw, `cropsPerImage` crops each
@@ -114,7 +114,7 @@ export async function calibrate(options: {
       const degraded = degrade(clean, task, seedOf(task)).image;
       const { selection, nearest, predictedGain } = await select(degraded);
       const group = groups.find((g) => g.id === selection.chosen)!;
-      const restored = quantize8(clipInPlace(await restoreImage(await loadSession(group.file), degraded)));
+      const restored = await restoreImageTo8Bit(await loadSession(group.file), degraded);
       const inputPsnr = psnr(degraded, clean);
       samples.push({
         image, crop, source: task, kind: 'in', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...nearest,
