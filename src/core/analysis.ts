@@ -33,7 +33,7 @@ export async function analyseImage(
   image: RgbImage,
   manifest: Manifest,
   extract: FeatureExtractor,
-  options: AnalyseOptions = {},
+  options: AnalyseOptions,
 ): Promise<ImageAnalysis> {
   const statistic = await analyseDegradation([image], protocolOf(manifest.descriptor), extract, options);
   return { statistic, selection: selectWithManifest(statistic.ggd, manifest) };

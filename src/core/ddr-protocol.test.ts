@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ddrStatistic } from './ddr';
-import { analyseDegradation, cropPatches, planPatches, type DdrProtocol } from './ddr-protocol';
+import { analyseDegradation, cropPatches, jsCentredGram, planPatches, type DdrProtocol } from './ddr-protocol';
 import { createImage, type RgbImage } from './image';
 import { createRng } from './random';
 
@@ -38,7 +38,7 @@ describe('DDR protocol', () => {
 
   it('explains a flat image in the user’s terms', async () => {
     const flat = createImage(20, 20, new Float32Array(20 * 20 * 3).fill(0.4));
-    await expect(analyseDegradation([flat], protocol, pixelFeatures)).rejects.toThrow(/the image looks flat/);
+    await expect(analyseDegradation([flat], protocol, pixelFeatures, { gram: jsCentredGram })).rejects.toThrow(/the image looks flat/);
   });
 
   it('equals the DDR statistic of the stacked patch features, whatever the batch size', async () => {
@@ -48,7 +48,7 @@ describe('DDR protocol', () => {
     const { rows, cols } = await pixelFeatures(patches);
     const direct = ddrStatistic(rows, patches.length, cols, { k: protocol.k, trimSigmas: 5 });
     for (const batch of [1, 5, 24, 100]) {
-      const analysed = await analyseDegradation(images, protocol, pixelFeatures, { batch });
+      const analysed = await analyseDegradation(images, protocol, pixelFeatures, { batch, gram: jsCentredGram });
       expect(analysed.ggd).toEqual(direct.ggd);
       expect(analysed.patches).toBe(24);
       expect(analysed.featureLength).toBe(8 * 8 * 3);

@@ -33,15 +33,23 @@ export type FeatureExtractor = (patches: RgbImage[]) => Promise<{ rows: Float32A
 /**
  * Computes the centred Gram matrix Xc·Xcᵀ (rows×rows, row-major) of the rows×cols feature stack.
  * The browser worker and the CLI both pass onnxruntime's (the graph in centred-gram-onnx.ts, a
- * float32 GEMM, 10–20× faster than JS); without one, the float64 JS loop of ddr.ts runs.
+ * float32 GEMM, 10–20× faster than JS), so that they agree; `jsCentredGram` is the float64
+ * reference it is tested against.
  */
 export type GramComputer = (stack: Float32Array, rows: number, cols: number) => Promise<ArrayLike<number>>;
 
+/** The float64 JS Gram of ddr.ts: the numerical reference, and the path of tests without onnxruntime. */
+export const jsCentredGram: GramComputer = async (stack, rows, cols) => centredGram(stack, rows, cols);
+
 export interface AnalyseOptions {
+  /**
+   * Required, not defaulted: float32 and float64 Grams can move β by one step of the fit's grid,
+   * so a caller that silently fell back to another Gram would disagree with the browser.
+   */
+  gram: GramComputer;
   /** Patches per descriptor run. */
   batch?: number;
   onProgress?: (done: number, total: number) => void;
-  gram?: GramComputer;
 }
 
 export function planPatches(sizes: readonly { width: number; height: number }[], protocol: Pick<DdrProtocol, 'patchSize' | 'patchCount' | 'seed'>): PatchBox[] {
@@ -73,7 +81,7 @@ export async function analyseDegradation(
   images: readonly RgbImage[],
   protocol: DdrProtocol,
   extract: FeatureExtractor,
-  options: AnalyseOptions = {},
+  options: AnalyseOptions,
 ): Promise<DdrAnalysis> {
   const boxes = planPatches(images, protocol);
   const batch = Math.max(1, options.batch ?? 64);
@@ -93,7 +101,7 @@ export async function analyseDegradation(
     options.onProgress?.(Math.min(start + batch, boxes.length), boxes.length);
   }
   const rows = boxes.length;
-  const gram = options.gram ? symmetrisedGram(await options.gram(stack!, rows, cols), rows) : centredGram(stack!, rows, cols);
+  const gram = symmetrisedGram(await options.gram(stack!, rows, cols), rows);
   let statistic: DdrStatistic;
   try {
     if (hasNoVariance(stack!, gram, rows)) throw new FlatFeaturesError();

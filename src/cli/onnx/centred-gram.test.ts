@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CENTRED_GRAM_ONNX } from '../../core/centred-gram-onnx';
 import { centredGram, ddrStatistic, symmetrisedGram } from '../../core/ddr';
-import { analyseDegradation, type DdrProtocol } from '../../core/ddr-protocol';
+import { analyseDegradation, jsCentredGram, type DdrProtocol } from '../../core/ddr-protocol';
 import { createImage, type RgbImage } from '../../core/image';
 import { createRng } from '../../core/random';
 import { buildCentredGramOnnx } from './centred-gram';
@@ -46,7 +46,7 @@ describe('the centred-Gram ONNX graph', () => {
     const rng = createRng(9);
     const image = createImage(48, 40, Float32Array.from({ length: 48 * 40 * 3 }, () => 0.5 + 0.1 * rng.normal()));
     const viaOrt = await analyseDegradation([image], protocol, pixelFeatures, { gram: ortCentredGram(1) });
-    const viaJs = await analyseDegradation([image], protocol, pixelFeatures);
+    const viaJs = await analyseDegradation([image], protocol, pixelFeatures, { gram: jsCentredGram });
     expect(viaOrt.ggd.sigma).toBeCloseTo(viaJs.ggd.sigma, 5);
     expect(Math.abs(viaOrt.ggd.beta - viaJs.ggd.beta)).toBeLessThanOrEqual(1e-3); // the fit's β grid step
     expect(viaOrt.componentsUsed).toBe(viaJs.componentsUsed);
