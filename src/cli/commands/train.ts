@@ -15,6 +15,7 @@ export function trainOptionsCommand(command: Command, { withTasks = true } = {})
     .option('--width <n>', 'feature channels', integer('--width', 1))
     .option('--depth <n>', 'residual blocks', integer('--depth', 0))
     .addOption(new Option('--activation <kind>', 'activation in the residual blocks').choices(['relu', 'lrelu', 'prelu']))
+    .option('--lr-degradations <ids>', 'with --tasks bicubic-sr: blind SR (DDR), each LR input degraded by one of these ids ("all") or left clean', taskList)
     .option('--scale <n>', 'upscaling factor (srresnet-sr: 2 or 4)', integer('--scale', 2))
     .requiredOption('--images <dir>', 'folder of clean training photos')
     .option('--steps <n>', 'training steps', integer('--steps', 1), 1000)
@@ -37,7 +38,7 @@ export function trainOptionsCommand(command: Command, { withTasks = true } = {})
 
 export interface TrainCliOptions {
   arch: string; width?: number; depth?: number; activation?: 'relu' | 'lrelu' | 'prelu'; scale?: number;
-  tasks: TrainOptions['tasks']; images: string; steps: number; batch: number; patch: number; lr: number; minLr: number;
+  tasks: TrainOptions['tasks']; lrDegradations?: TrainOptions['lrDegradations']; images: string; steps: number; batch: number; patch: number; lr: number; minLr: number;
   warmup?: number; optimizer: 'adam' | 'adamw'; weightDecay: number; seed: number; out: string; init?: string; resume: boolean;
   checkpointEvery: number; logEvery: number; imageLimit?: number; backend: BackendChoice;
 }
@@ -46,7 +47,7 @@ export function toTrainOptions(o: TrainCliOptions): TrainOptions {
   return {
     arch: o.arch,
     archOptions: { width: o.width, depth: o.depth, activation: o.activation, scale: o.scale },
-    tasks: o.tasks, imagesDir: o.images, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, minLr: o.minLr,
+    tasks: o.tasks, lrDegradations: o.lrDegradations, imagesDir: o.images, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, minLr: o.minLr,
     warmup: o.warmup ?? Math.round(o.steps * 0.02), optimizer: o.optimizer, weightDecay: o.weightDecay, seed: o.seed,
     outDir: o.out, init: o.init, resume: o.resume, checkpointEvery: o.checkpointEvery, backend: o.backend,
     logEvery: o.logEvery, imageLimit: o.imageLimit,

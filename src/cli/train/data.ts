@@ -17,7 +17,12 @@ export interface Batch {
   targetShape: [number, number, number, number];
 }
 
-export type TaskSpec = { kind: 'restore'; tasks: DegradationId[] } | { kind: 'sr'; scale: number };
+/**
+ * `sr` with `lrDegradations` is blind SR, the training of DDR (the paper's reference [27]): the
+ * bicubic LR input is degraded by one of these, or left clean, with equal odds; the target stays
+ * the clean HR crop.
+ */
+export type TaskSpec = { kind: 'restore'; tasks: DegradationId[] } | { kind: 'sr'; scale: number; lrDegradations?: DegradationId[] };
 
 /** One of the 8 symmetries of the square: optional transpose, then optional flips. */
 export function dihedral(image: RgbImage, code: number): RgbImage {
@@ -46,7 +51,13 @@ export function samplePair(images: readonly RgbImage[], spec: TaskSpec, patch: n
   if (source.width < size || source.height < size) throw new Error(`training image ${source.width}×${source.height} is smaller than the ${size}px crop`);
   const crop = cropImage(source, rng.int(0, source.width - size), rng.int(0, source.height - size), size, size);
   const target = dihedral(crop, rng.int(0, 7));
-  if (spec.kind === 'sr') return { input: quantize8(resize(target, patch, patch, 'bicubic')), target };
+  if (spec.kind === 'sr') {
+    const input = quantize8(resize(target, patch, patch, 'bicubic'));
+    if (!spec.lrDegradations?.length) return { input, target };
+    // Drawn only for blind SR, so the clean descriptor's batches stay what they were.
+    const pick = rng.int(0, spec.lrDegradations.length);
+    return { input: pick === spec.lrDegradations.length ? input : degradeWithRng(input, spec.lrDegradations[pick], rng).image, target };
+  }
   const task = spec.tasks[rng.int(0, spec.tasks.length - 1)];
   return { input: degradeWithRng(target, task, rng).image, target };
 }

@@ -19,6 +19,8 @@ export interface TrainOptions {
   archOptions: Partial<ArchOptions>;
   /** Degradations to train on, or 'bicubic-sr' for the SR descriptor (clean bicubic downscaling). */
   tasks: DegradationId[] | 'bicubic-sr';
+  /** With 'bicubic-sr': blind SR, the LR input degraded by one of these or left clean (data.ts). */
+  lrDegradations?: DegradationId[];
   imagesDir: string;
   steps: number;
   batch: number;
@@ -80,7 +82,8 @@ export const LOG_FILE = 'train-log.jsonl';
 
 /** The fields that must match for `--resume` to continue the same run. */
 function runIdentity(o: TrainOptions, archOptions: ArchOptions) {
-  return { arch: o.arch, archOptions, tasks: o.tasks, steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, minLr: o.minLr, warmup: o.warmup, optimizer: o.optimizer, weightDecay: o.weightDecay, seed: o.seed, init: o.init ?? null, imageLimit: o.imageLimit ?? null };
+  // lrDegradations joins only when set, so checkpoints written before it existed still resume.
+  return { arch: o.arch, archOptions, tasks: o.tasks, ...(o.lrDegradations ? { lrDegradations: o.lrDegradations } : {}), steps: o.steps, batch: o.batch, patch: o.patch, lr: o.lr, minLr: o.minLr, warmup: o.warmup, optimizer: o.optimizer, weightDecay: o.weightDecay, seed: o.seed, init: o.init ?? null, imageLimit: o.imageLimit ?? null };
 }
 
 export async function train(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
@@ -90,6 +93,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
     ...(options.tasks === 'bicubic-sr' ? {} : { scale: undefined }),
   });
   if (options.tasks === 'bicubic-sr' && graph.scale === 1) throw new Error(`--tasks bicubic-sr needs a super-resolution architecture (srresnet-sr), not ${options.arch}`);
+  if (options.lrDegradations && options.tasks !== 'bicubic-sr') throw new Error('--lr-degradations is for the SR descriptor (--tasks bicubic-sr); restorers take their degradations from --tasks');
   if (options.tasks !== 'bicubic-sr' && graph.scale !== 1) throw new Error(`${options.arch} upscales; restoration tasks need a same-resolution architecture (srresnet)`);
   const identity = runIdentity(options, archOptions);
   const statePath = join(options.outDir, STATE_FILE);
@@ -112,7 +116,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
 
   const backend = await selectBackend(options.backend);
   for (const line of backend.log) log(`backend ${line}`);
-  const spec: TaskSpec = options.tasks === 'bicubic-sr' ? { kind: 'sr', scale: graph.scale } : { kind: 'restore', tasks: options.tasks };
+  const spec: TaskSpec = options.tasks === 'bicubic-sr' ? { kind: 'sr', scale: graph.scale, lrDegradations: options.lrDegradations } : { kind: 'restore', tasks: options.tasks };
   const cropSize = options.patch * graph.scale;
   const images = await trainingImages(options.imagesDir, cropSize, options.imageLimit, log);
   log(`${images.length} training images from ${options.imagesDir}`);
