@@ -5,7 +5,8 @@
  *
  *   npm run docs:results
  *   npm run docs:results -- --work campaign/zoo-full --manifest public/models/manifest.json \
- *     --out docs/RESULTS.md --figures docs/results --discussion campaign/discussion.md
+ *     --out docs/RESULTS.md --figures docs/results --discussion campaign/discussion.md \
+ *     --studies campaign/descriptor-study
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import type { EvalResult } from '../src/cli/eval/evaluate.ts';
 import { dropsAgainstSingleTask, groupKey, singleTaskPsnrFrom } from '../src/cli/search/group-search.ts';
 import type { FromScratchGroup } from '../src/cli/zoo/pipeline.ts';
 import type { DegradationId } from '../src/core/degradations/ids.ts';
+import type { SelectionStudy } from '../src/cli/study/selection-study.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -25,6 +27,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'docs/RESULTS.md' },
     figures: { type: 'string', default: 'docs/results' },
     discussion: { type: 'string', default: 'campaign/discussion.md' },
+    studies: { type: 'string', default: 'campaign/descriptor-study' },
   },
   strict: true,
 });
@@ -107,6 +110,14 @@ async function scratchChecks(report: ResultsReport): Promise<FromScratchGroup[]>
   return checks;
 }
 
+/** The selection studies (`npm run study:selection -- --out <studies>/<name>.json`), by file name. */
+async function selectionStudies(): Promise<SelectionStudy[]> {
+  const dir = resolve(args.studies);
+  if (!existsSync(dir)) return [];
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(files.map((f) => readJson<SelectionStudy>(join(dir, f))));
+}
+
 function checkReport(json: unknown, path: string): ResultsReport {
   const r = json as Partial<ResultsReport>;
   const missing = (['preset', 'command', 'machine', 'references', 'evaluation', 'search', 'calibration'] as const).filter((k) => r?.[k] === undefined);
@@ -138,6 +149,7 @@ async function main(): Promise<void> {
     figuresLink: relative(dirname(outPath), figuresDir).split(sep).join('/') || '.',
     similaritySvg,
     scratchChecks: await scratchChecks(report),
+    selectionStudies: await selectionStudies(),
   });
   await mkdir(dirname(outPath), { recursive: true });
   await mkdir(figuresDir, { recursive: true });

@@ -339,6 +339,21 @@ describe('resultsMarkdown: targets', () => {
     expect(section(render(makeReport()).markdown, 8)).toContain('Blind use was');
   });
 
+  it('selection studies: one row per descriptor and rule in section 8, none without studies', () => {
+    const perDegradation = Object.fromEntries(IDS.map((id) => [id, id === 'jpeg' ? 0.25 : 0.5]));
+    const study = {
+      label: 'clean bicubic SR', descriptor: 'd.onnx', layer: 'block_3', photos: 96, channels: 32, crops: 484, seconds: 1,
+      results: { pooled: { accuracy: 0.318, perDegradation, auroc: 0.711 }, 'k-NN on (σ, β)': { accuracy: 0.4, perDegradation, auroc: null } },
+    };
+    const s8 = section(render(makeReport(), { selectionStudies: [study] }).markdown, 8);
+    const studied = s8.slice(s8.indexOf('### What one photo'));
+    expect(studied).toContain('same 484 crops');
+    expect(row(studied, 'clean bicubic SR (block_3)')).toEqual(['clean bicubic SR (block_3)', 'pooled', '31.8 %', '25.0 %', '0.71']);
+    expect(studied.split('\n').filter((l) => l.startsWith('| clean bicubic SR')).map((l) => cells(l)[1])).toEqual(['pooled', 'k-NN on (σ, β)']);
+    expect(studied).toMatch(/\| k-NN on \(σ, β\) \| 40\.0 % \| 25\.0 % \| – \|/);
+    expect(section(render(makeReport()).markdown, 8)).not.toContain('### What one photo');
+  });
+
   it('extra from-scratch checks near δ get their own table and do not count towards the target', () => {
     const report = makeReport({ trained: [trainedGroup(['sr', 'ringing'], 0.3, 0.4)] });
     const extra = { ...trainedGroup(['gaussian_blur', 'defocus_blur'], 0.82, 0.61), inPartition: false };
@@ -359,7 +374,7 @@ describe('resultsMarkdown: similarity, search, selection, OOD, gain, reproductio
     for (const a of IDS) {
       const others = IDS.filter((b) => b !== a);
       const nearest = others.reduce((best, b) => (distance(a, b) < distance(a, best) ? b : best));
-      expect(s4).toContain(`- ${nameOf(a)} is nearest to ${nameOf(nearest)} (${distance(a, nearest).toFixed(2)}).`);
+      expect(row(s4, nameOf(a)).slice(1, 3)).toEqual([nameOf(nearest), distance(a, nearest).toFixed(2)]);
       expect(row(s4, `**${nameOf(a)}**`).slice(1)).toEqual(IDS.map((b) => (a === b ? '–' : distance(a, b).toFixed(2))));
     }
     // Ringing, R-L, defocus and motion blur sit within 0.6 of each other: closer than average.

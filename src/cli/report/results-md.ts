@@ -5,6 +5,7 @@ import type { Manifest } from '../../core/manifest';
 import type { EvalResult } from '../eval/evaluate';
 import type { VerificationRecord } from '../search/group-search';
 import type { ReferenceSet } from '../similarity/references';
+import type { SelectionStudy } from '../study/selection-study';
 import type { BlindUseResult } from '../zoo/blind-use';
 import type { CalibrationResult, CalibrationSample } from '../zoo/calibrate';
 import type { FromScratchGroup, LayerCandidate } from '../zoo/pipeline';
@@ -100,6 +101,8 @@ export interface ResultsInput {
    * does the fine-tuned verifier's bias flip a pass/fail near δ? Absent when none were run.
    */
   scratchChecks?: FromScratchGroup[];
+  /** Selection studies (scripts/selection-study.ts, campaign/descriptor-study/); absent when none were run. */
+  selectionStudies?: SelectionStudy[];
 }
 
 export interface ResultsOutput {
@@ -509,8 +512,6 @@ function similaritySection(input: ResultsInput): string[] {
       `${common} of these 3 are among the paper's Gaussian blur, salt & pepper noise and JPEG.`,
     '',
     table(['Degradation', 'Nearest neighbour', 'Distance', 'Mean distance to the others'], facts.perDegradation.map((d) => [degradationName(d.id), degradationName(d.nearest), f2(d.nearestDistance), f2(d.meanDistance)]), ['l', 'l', 'r', 'r']),
-    '',
-    ...facts.perDegradation.map((d) => `- ${degradationName(d.id)} is nearest to ${degradationName(d.nearest)} (${f2(d.nearestDistance)}).`),
   ];
 }
 
@@ -671,6 +672,20 @@ function blindUseLines(blind: BlindUseResult | undefined): string[] {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
   );
   return out;
+}
+
+/** What one photo's statistic can tell apart, whatever rule reads it (scripts/selection-study.ts). */
+function selectionStudyLines(studies: SelectionStudy[]): string[] {
+  if (studies.length === 0) return [];
+  const rows = studies.flatMap((s) => Object.entries(s.results).map(([rule, r]) => [
+    `${s.label} (${s.layer})`, rule, pct(r.accuracy), pct(r.perDegradation.jpeg ?? NaN), r.auroc === null ? '–' : f2(r.auroc),
+  ]));
+  return [
+    '', '### What one photo\'s statistic can tell apart', '',
+    `\`npm run study:selection\` scores other rules on the same ${studies[0].crops} crops. "pooled" is the app's rule and references. "per-photo mean" keeps the rule but makes each reference the mean statistic of ${studies[0].photos} training photos analysed one by one, as a user's photo is. "k-NN" is a 15-nearest-neighbour vote over those per-photo statistics: it assumes no rule, so it estimates what the numbers themselves separate. "per-channel" fits one GGD per feature channel instead of the pooled PCA scores. A crop is right when the group chosen holds its degradation.`,
+    '',
+    table(['Descriptor (layer)', 'Rule', 'Right group', 'JPEG', 'OOD AUROC'], rows, ['l', 'l', 'r', 'r', 'r']),
+  ];
 }
 
 function oodSection(report: ResultsReport, link: string, figures: Record<string, string>): string[] {
@@ -869,7 +884,7 @@ export function resultsMarkdown(input: ResultsInput): ResultsOutput {
     layerSection(report),
     searchSection(report),
     fineTuneSection(report, input.scratchChecks ?? []),
-    selectionSection(report),
+    [...selectionSection(report), ...selectionStudyLines(input.selectionStudies ?? [])],
     oodSection(report, link, figures),
     gainSection(report, link, figures),
     reproductionSection(input),
