@@ -40,7 +40,7 @@ import { readImageFolder } from '../src/cli/io/images';
 import { createFeatureExtractor } from '../src/cli/onnx/descriptor';
 import { loadSession, ortCentredGram } from '../src/cli/onnx/ort-node';
 import { buildReferences } from '../src/cli/similarity/references';
-import { channelGgds, channelSelection, createKnn, ggdVector, recordingExtractor, type SelectionStudy } from '../src/cli/study/selection-study';
+import { channelGgds, channelGroupReferences, channelSelection, createKnn, ggdVector, recordingExtractor, type SelectionStudy } from '../src/cli/study/selection-study';
 import { calibrationCrops } from '../src/cli/zoo/calibrate';
 import { PRESETS } from '../src/cli/zoo/presets';
 
@@ -125,7 +125,7 @@ const klRule = (references: { id: string; ggd: Ggd }[]): Rule => (s) => {
   return { chosen: r.chosen, distance: r.chosenDistance };
 };
 const perPhotoMeans = DEGRADATION_IDS.map((id) => ({ id, ggd: groupGgd(perPhoto[id].map((p) => p.ggd)) }));
-const channelMeans = Object.fromEntries(DEGRADATION_IDS.map((id) => [id, Array.from({ length: channels }, (_, c) => groupGgd(perPhoto[id].map((p) => p.channels[c])))]));
+const channelGroups = channelGroupReferences(Object.fromEntries(DEGRADATION_IDS.map((id) => [id, Array.from({ length: channels }, (_, c) => groupGgd(perPhoto[id].map((p) => p.channels[c])))])), groups);
 const labelled = (vector: (s: PhotoStatistic) => number[]) => DEGRADATION_IDS.flatMap((id) => perPhoto[id].map((p) => ({ label: id, vector: vector(p) })));
 const knnRule = (vector: (s: PhotoStatistic) => number[]): Rule => {
   const classify = createKnn(labelled(vector), 15);
@@ -135,7 +135,7 @@ const rules: Record<string, Rule> = {
   pooled: klRule(pooled),
   'per-photo mean': klRule(perPhotoMeans),
   'k-NN on (σ, β)': knnRule((s) => ggdVector(s.ggd)),
-  'per-channel KL': (s) => channelSelection(s.channels, channelMeans, groups),
+  'per-channel KL': (s) => channelSelection(s.channels, channelGroups),
   'per-channel k-NN': knnRule((s) => s.channels.flatMap(ggdVector)),
 };
 const results: Record<string, { accuracy: number; perDegradation: Record<string, number>; auroc: number | null }> = {};
@@ -160,7 +160,10 @@ for (const [name, r] of Object.entries(results)) {
 }
 const spread = DEGRADATION_IDS.map((id) => {
   const logSigma = perPhoto[id].map((p) => Math.log(p.ggd.sigma)), logBeta = perPhoto[id].map((p) => Math.log(p.ggd.beta));
-  const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+  const sd = (xs: number[]) => {
+    const m = mean(xs);
+    return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+  };
   return { id, logSigma: { mean: mean(logSigma), sd: sd(logSigma) }, logBeta: { mean: mean(logBeta), sd: sd(logBeta) } };
 });
 console.log('\nPer-photo statistic, mean ± sd over the training photos:');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitGGD, sampleGGD } from '../../core/ggd';
 import { createRng } from '../../core/random';
-import { channelGgds, channelSelection, createKnn, recordingExtractor } from './selection-study';
+import { channelGgds, channelGroupReferences, channelSelection, createKnn, recordingExtractor } from './selection-study';
 
 describe('selection study pieces', () => {
   it('k-NN: perfect on well separated clusters, near chance on one shared distribution', () => {
@@ -47,8 +47,9 @@ describe('selection study pieces', () => {
 
   it('per-channel selection picks the group whose channel GGDs match the input', () => {
     const refs = { x: [{ sigma: 1, beta: 2 }, { sigma: 0.2, beta: 0.8 }], y: [{ sigma: 0.3, beta: 1 }, { sigma: 1, beta: 2 }] };
-    const groups = [{ id: 'gx', members: ['x'] }, { id: 'gy', members: ['y'] }];
-    expect(channelSelection(refs.y, refs, groups).chosen).toBe('gy');
-    expect(channelSelection(refs.x, refs, groups)).toEqual({ chosen: 'gx', distance: 0 + Math.log10(1e-5) + 5 });
+    const groups = channelGroupReferences(refs, [{ id: 'gx', members: ['x'] }, { id: 'gy', members: ['y'] }, { id: 'gxy', members: ['x', 'y'] }]);
+    expect(groups[2].channels).toEqual([{ sigma: 0.65, beta: 1.5 }, { sigma: 0.6, beta: 1.4 }]);
+    expect(channelSelection(refs.y, groups).chosen).toBe('gy');
+    expect(channelSelection(refs.x, groups)).toEqual({ chosen: 'gx', distance: 0 + Math.log10(1e-5) + 5 });
   });
 });

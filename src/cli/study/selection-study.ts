@@ -67,11 +67,19 @@ export function channelGgds(batches: readonly { rows: Float32Array; cols: number
   });
 }
 
-/** Ranks groups by the mean over channels of KL(group's channel GGD ‖ input's channel GGD). */
-export function channelSelection(input: readonly Ggd[], references: Record<string, readonly Ggd[]>, groups: readonly { id: string; members: readonly string[] }[]): { chosen: string; distance: number } {
+/** Each group's channel GGDs: per channel, the mean of its members' (as groupGgd does for one GGD). */
+export function channelGroupReferences(references: Record<string, readonly Ggd[]>, groups: readonly { id: string; members: readonly string[] }[]): { id: string; channels: Ggd[] }[] {
+  return groups.map((group) => ({
+    id: group.id,
+    channels: references[group.members[0]].map((_, c) => groupGgd(group.members.map((m) => references[m][c]))),
+  }));
+}
+
+/** Chooses the group with the least mean over channels of KL(group's channel GGD ‖ input's channel GGD). */
+export function channelSelection(input: readonly Ggd[], groups: readonly { id: string; channels: readonly Ggd[] }[]): { chosen: string; distance: number } {
   let best = { chosen: '', distance: Infinity };
   for (const group of groups) {
-    const kl = input.reduce((sum, ggd, c) => sum + klGGD(groupGgd(group.members.map((m) => references[m][c])), ggd), 0) / input.length;
+    const kl = input.reduce((sum, ggd, c) => sum + klGGD(group.channels[c], ggd), 0) / input.length;
     const distance = ggdDistance(kl);
     if (distance < best.distance) best = { chosen: group.id, distance };
   }
