@@ -1,3 +1,4 @@
+import { automaticChoice, type AutomaticChoice } from './auto-choice';
 import { analyseDegradation, type AnalyseOptions, type DdrAnalysis, type DdrProtocol, type FeatureExtractor } from './ddr-protocol';
 import type { RgbImage } from './image';
 import type { DescriptorSpec, Manifest } from './manifest';
@@ -17,9 +18,25 @@ export function protocolOf(descriptor: DescriptorSpec): DdrProtocol {
   };
 }
 
+/** The model restored with by default, and its predicted gain (dB) when the manifest has one. */
+export interface AutomaticModel extends AutomaticChoice {
+  readonly predictedGain: number | null;
+}
+
 export interface ImageAnalysis {
   statistic: DdrAnalysis;
   selection: SelectionResult;
+  automatic: AutomaticModel;
+}
+
+/** The safe automatic choice (auto-choice.ts) for a selection made with this manifest. */
+export function automaticWithManifest(selection: SelectionResult, manifest: Manifest): AutomaticModel {
+  const choice = automaticChoice(selection.chosen, manifest.selection.autoChoice?.groups, !!manifest.baseline);
+  const nearest = selection.degradations[0]?.id;
+  const predictedGain = choice.model.kind === 'group'
+    ? selection.predictedGain
+    : (nearest !== undefined ? manifest.selection.calibration?.baselineExpectedGain?.[nearest as never] : undefined) ?? null;
+  return { ...choice, predictedGain };
 }
 
 export function selectWithManifest(ggd: DdrAnalysis['ggd'], manifest: Manifest): SelectionResult {
@@ -36,5 +53,6 @@ export async function analyseImage(
   options: AnalyseOptions,
 ): Promise<ImageAnalysis> {
   const statistic = await analyseDegradation([image], protocolOf(manifest.descriptor), extract, options);
-  return { statistic, selection: selectWithManifest(statistic.ggd, manifest) };
+  const selection = selectWithManifest(statistic.ggd, manifest);
+  return { statistic, selection, automatic: automaticWithManifest(selection, manifest) };
 }

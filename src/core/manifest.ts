@@ -149,7 +149,23 @@ export const selectionSchema = z.object({
     r: z.number().min(-1).max(1).optional(),
     /** expectedGain[groupId][degradationId]: the group model's mean gain on that degradation (see core/selection predictGain). */
     expectedGain: z.record(nonEmptyString, z.record(degradationIdSchema, z.number())).optional(),
+    /** The mix baseline's mean gain per degradation, on the same photos as expectedGain (predicts the gain when the baseline restores). */
+    baselineExpectedGain: z.record(degradationIdSchema, z.number()).optional(),
   }).nullable(),
+  /**
+   * The safe automatic choice (core/auto-choice.ts): per group, what held-out crops routed to it showed,
+   * and whether the app restores with the group or with the mix baseline. Absent: always the group.
+   */
+  autoChoice: z.object({
+    /** Free text: the photos, crops and rule behind the decisions. */
+    description: z.string(),
+    groups: z.record(nonEmptyString, z.object({
+      routed: z.number().int().nonnegative(),
+      groupGain: z.number().nullable(),
+      baselineGain: z.number().nullable(),
+      use: z.enum(['group', 'baseline']),
+    })),
+  }).optional(),
 });
 
 export const verificationSchema = z.object({
@@ -231,6 +247,20 @@ export const manifestSchema = z
     checkPartition(m.groups.map((g) => g.members), ids, known, ctx, (g) => ['groups', g, 'members'], ['groups']);
     if (m.search) {
       checkPartition(m.search.partition, ids, known, ctx, (g) => ['search', 'partition', g], ['search', 'partition']);
+    }
+
+    const autoChoice = m.selection.autoChoice;
+    if (autoChoice) {
+      const groupIds = new Set(m.groups.map((g) => g.id));
+      for (const id of Object.keys(autoChoice.groups)) {
+        if (!groupIds.has(id)) ctx.addIssue({ code: 'custom', path: ['selection', 'autoChoice', 'groups', id], message: `'${id}' is not one of manifest.groups` });
+      }
+      for (const id of groupIds) {
+        if (!(id in autoChoice.groups)) ctx.addIssue({ code: 'custom', path: ['selection', 'autoChoice', 'groups'], message: `no decision for group '${id}'` });
+      }
+      if (!m.baseline && Object.values(autoChoice.groups).some((g) => g.use === 'baseline')) {
+        ctx.addIssue({ code: 'custom', path: ['selection', 'autoChoice'], message: 'falls back to the mix baseline, but the manifest has no baseline' });
+      }
     }
 
     for (const id of Object.keys(m.singleTask ?? {})) requireKnown(id, known, ['singleTask', id], ctx);

@@ -28,10 +28,22 @@ function summary(image: string, analysis: ImageAnalysis) {
     distance: s.chosenDistance,
     ood: s.ood,
     predictedGain: s.predictedGain,
+    /** What `restore` uses without --group: the chosen group, or the baseline where the manifest's policy distrusts it. */
+    automatic: modelName(analysis.automatic.model),
+    automaticReason: analysis.automatic.reason,
+    automaticPredictedGain: analysis.automatic.predictedGain,
     groups: s.groups,
     degradations: s.degradations,
     ggd: analysis.statistic.ggd,
   };
+}
+
+const modelName = (model: ImageAnalysis['automatic']['model']) => (model.kind === 'baseline' ? 'baseline' : model.id);
+
+function describeAutomatic(analysis: ImageAnalysis): string {
+  const a = analysis.automatic;
+  if (a.reason !== 'unreliable' || !a.evidence) return '';
+  return `; restores with the baseline: on held-out crops routed to ${analysis.selection.chosen}, the baseline gained ${a.evidence.baselineGain?.toFixed(2)} dB against the group's ${a.evidence.groupGain?.toFixed(2)} dB`;
 }
 
 async function analyser(manifestPath: string) {
@@ -54,7 +66,7 @@ export function registerSelectRestore(program: Command): void {
         try {
           const analysis = await analyse(await readImage(path));
           const s = analysis.selection;
-          info(`${path}: ${s.chosen} (distance ${s.chosenDistance.toFixed(3)}${s.ood ? ', OUT OF DISTRIBUTION' : ''}${s.predictedGain !== null ? `, predicted gain ${s.predictedGain.toFixed(2)} dB` : ''})`);
+          info(`${path}: ${s.chosen} (distance ${s.chosenDistance.toFixed(3)}${s.ood ? ', OUT OF DISTRIBUTION' : ''}${s.predictedGain !== null ? `, predicted gain ${s.predictedGain.toFixed(2)} dB` : ''}${describeAutomatic(analysis)})`);
           results.push(summary(path, analysis));
         } catch (error) {
           info(`${path}: skipped, ${(error as Error).message.split('\n')[0]}`);
@@ -68,7 +80,7 @@ export function registerSelectRestore(program: Command): void {
 
   program
     .command('restore')
-    .description('restore every image in a folder with its selected group model (tiled), writing PNGs named after the originals')
+    .description('restore every image in a folder with its automatic model (the selected group, or the mix baseline where the manifest distrusts that group), tiled, writing PNGs named after the originals')
     .requiredOption('--in <dir>', 'folder of degraded images')
     .requiredOption('--out <dir>', 'folder for restored PNGs and report.json')
     .option('--manifest <path>', 'model manifest', 'public/models/manifest.json')
@@ -85,7 +97,7 @@ export function registerSelectRestore(program: Command): void {
       const report = [];
       for (const [i, { name, image }] of images.entries()) {
         const analysis = await analyse(image);
-        const groupId = opts.group ?? analysis.selection.chosen;
+        const groupId = opts.group ?? modelName(analysis.automatic.model);
         const model = groupId === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === groupId)!.model;
         const restored = await restoreImageTo8Bit(await loadSession(join(root, model.file)), image, { tile: opts.tile });
         const output = join(opts.out, `${basename(name, extname(name))}.png`);

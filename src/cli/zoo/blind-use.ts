@@ -1,3 +1,4 @@
+import type { GroupTrust } from '../../core/auto-choice';
 import type { DegradationId } from '../../core/degradations/ids';
 import { degrade } from '../../core/degradations/registry';
 import type { RgbImage } from '../../core/image';
@@ -13,7 +14,9 @@ import { calibrationCrops, type CalibrationSample } from './calibrate';
  * is compared for three choices:
  * - `auto`: the group the selection chose (the calibration's own measurement, reused);
  * - `oracle`: the group that contains the crop's degradation (Table 1's choice);
- * - `baseline`: the mix baseline, the one model for everything.
+ * - `baseline`: the mix baseline, the one model for everything;
+ * - `safe`: what the app restores with by default, the chosen group where the automatic-choice
+ *   policy (measured on other photos) trusts it, else the baseline.
  */
 export interface GainSummary {
   /** Mean PSNR gain over the degraded input (dB). */
@@ -28,12 +31,14 @@ export interface BlindUseRow {
   auto: GainSummary;
   oracle: GainSummary;
   baseline: GainSummary;
+  /** Absent in results measured before the automatic-choice policy existed. */
+  safe?: GainSummary;
 }
 
 export interface BlindUseResult {
   rows: BlindUseRow[];
   /** Over all crops (every degradation has the same number of crops). */
-  overall: { crops: number; auto: GainSummary; oracle: GainSummary; baseline: GainSummary };
+  overall: { crops: number; auto: GainSummary; oracle: GainSummary; baseline: GainSummary; safe?: GainSummary };
 }
 
 export function summariseGains(gains: readonly number[]): GainSummary {
@@ -51,12 +56,15 @@ export async function measureBlindUse(options: {
   baselineFile: string;
   /** The calibration's in-distribution samples on the same crops (their `gain` is the automatic choice's). */
   samples: CalibrationSample[];
+  /** The automatic-choice policy (core/auto-choice.ts); without it there is no `safe` column. */
+  policy?: Record<string, GroupTrust>;
   onProgress?: (done: number, total: number) => void;
 }): Promise<BlindUseResult> {
   const crops = calibrationCrops(options.images, options.crop, options.cropsPerImage, options.seed);
   const gainOf = async (file: string, degraded: RgbImage, clean: RgbImage, inputPsnr: number) =>
     psnr(await restoreImageTo8Bit(await loadSession(file), degraded), clean) - inputPsnr;
-  const gains = new Map<DegradationId, { auto: number[]; oracle: number[]; baseline: number[] }>(options.tasks.map((t) => [t, { auto: [], oracle: [], baseline: [] }]));
+  const gains = new Map<DegradationId, { auto: number[]; oracle: number[]; baseline: number[]; safe: number[] }>(options.tasks.map((t) => [t, { auto: [], oracle: [], baseline: [], safe: [] }]));
+  const { policy } = options;
   const total = crops.length * options.tasks.length;
   let done = 0;
   for (const { image, crop, clean, seedOf } of crops) {
@@ -74,13 +82,22 @@ export async function measureBlindUse(options: {
       const g = gains.get(task)!;
       g.auto.push(sample.gain);
       g.oracle.push(oracle.id === sample.chosen ? sample.gain : await gainOf(oracle.file, degraded, clean, inputPsnr));
-      g.baseline.push(await gainOf(options.baselineFile, degraded, clean, inputPsnr));
+      const baselineGain = await gainOf(options.baselineFile, degraded, clean, inputPsnr);
+      g.baseline.push(baselineGain);
+      if (policy) {
+        const trust = policy[sample.chosen];
+        if (!trust) throw new Error(`the automatic-choice policy has no decision for ${sample.chosen}`);
+        g.safe.push(trust.use === 'group' ? sample.gain : baselineGain);
+      }
       options.onProgress?.(++done, total);
     }
   }
   const rows = options.tasks.map((task) => {
     const g = gains.get(task)!;
-    return { degradation: task, crops: g.auto.length, auto: summariseGains(g.auto), oracle: summariseGains(g.oracle), baseline: summariseGains(g.baseline) };
+    return {
+      degradation: task, crops: g.auto.length, auto: summariseGains(g.auto), oracle: summariseGains(g.oracle), baseline: summariseGains(g.baseline),
+      ...(policy ? { safe: summariseGains(g.safe) } : {}),
+    };
   });
   const all = [...gains.values()];
   return {
@@ -90,6 +107,7 @@ export async function measureBlindUse(options: {
       auto: summariseGains(all.flatMap((g) => g.auto)),
       oracle: summariseGains(all.flatMap((g) => g.oracle)),
       baseline: summariseGains(all.flatMap((g) => g.baseline)),
+      ...(policy ? { safe: summariseGains(all.flatMap((g) => g.safe)) } : {}),
     },
   };
 }

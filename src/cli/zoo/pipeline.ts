@@ -22,13 +22,15 @@ import { train } from '../train/trainer';
 import type { BackendChoice } from '../tf/backend';
 import { calibrate, type CalibrationResult } from './calibrate';
 import { measureBlindUse, type BlindUseResult } from './blind-use';
+import { measureAutoChoice, type AutoChoiceResult } from './auto-choice';
 import type { ZooPreset } from './presets';
 
 /**
  * `grids zoo`: the whole GRIDS pipeline, stage by stage, each stage skipped when its output exists
  * (and every training resumable), so an interrupted build continues where it stopped:
  * descriptor → references & similarity → single-task models + mix baseline (parallel jobs) →
- * evaluation → grouping search → group models → calibration → blind use → manifest + ONNX files in `out`.
+ * evaluation → grouping search → group models → gain table → automatic choice → calibration → blind use →
+ * manifest + ONNX files in `out`.
  */
 export interface ZooOptions {
   preset: ZooPreset;
@@ -61,6 +63,8 @@ export interface ZooReport {
   search: unknown;
   groupModels: { trained: FromScratchGroup[]; files: Record<string, string> };
   expectedGain: { images: string[]; table: Record<string, Record<string, number>> };
+  /** Absent in reports of zoos built before the stage existed. */
+  autoChoice?: AutoChoiceResult & { baselineExpectedGain: Record<string, number> };
   calibration: Omit<CalibrationResult, 'samples'> & { samples: CalibrationResult['samples'] };
   /** Absent in reports of zoos built before the stage existed. */
   blindUse?: BlindUseResult;
@@ -339,6 +343,28 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   });
   await saveTimings();
 
+  // 7b. The safe automatic choice: per group, whether its model beat the mix baseline on held-out
+  //     crops the selection routed to it (the gain table's photos, so still never the validation
+  //     ones). Also the baseline's row of the gain table, which predicts the gain where it restores.
+  const autoChoice = await stage('auto-choice', join(work, 'eval', 'auto-choice.json'), timings, log, async () => {
+    const all = await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages + preset.expectedGainImages, minSize: preset.ddr.patchSize });
+    const images = all.slice(preset.ddr.referenceImages).map((l) => ({ name: l.name, image: l.image }));
+    if (images.map((i) => i.name).join('\n') !== expectedGain.images.join('\n')) throw new Error('the training photos changed since the gain table was measured: delete eval/expected-gain.json and build again');
+    const baselineEval = await evaluate({ images, models: [{ name: 'baseline', file: onnxOf('baseline') }], tasks, seed: preset.eval.seed + 3, crop: preset.eval.crop });
+    const baselineExpectedGain = Object.fromEntries(tasks.map((t) => [t, baselineEval.models.baseline.perTask[t]!.psnr - baselineEval.input.perTask[t]!.psnr]));
+    const progressEvery = Math.max(1, Math.round(images.length * preset.calibrationCrops * tasks.length / 10));
+    const measured = await measureAutoChoice({
+      images, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 5, protocol, extract,
+      references: references.references, groups, baselineFile: onnxOf('baseline'), tasks,
+      onProgress: (done, total) => { if (done % progressEvery === 0 || done === total) log(`  automatic choice: ${done}/${total} crops`); },
+    });
+    for (const [id, t] of Object.entries(measured.policy)) {
+      log(`  ${id}: ${t.routed} crops routed; ${t.routed ? `group ${t.groupGain!.toFixed(2)} dB, baseline ${t.baselineGain!.toFixed(2)} dB; ` : ''}restores with the ${t.use}`);
+    }
+    return { ...measured, baselineExpectedGain };
+  });
+  await saveTimings();
+
   // 8. Calibration of the OOD threshold and the gain prediction, on the validation photos.
   const calibration = await stage('calibration', join(work, 'calibration.json'), timings, log, () =>
     calibrate({
@@ -349,10 +375,15 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
 
   // 9. Blind use: on the same crops, the automatic choice against the group that holds the
   //    degradation (Table 1's choice) and against the mix baseline.
-  const blindUse = await stage('blind-use', join(work, 'eval', 'blind-use.json'), timings, log, () =>
+  const blindUsePath = join(work, 'eval', 'blind-use.json');
+  if (existsSync(blindUsePath) && !(await readJson<BlindUseResult>(blindUsePath)).overall.safe) {
+    log('  blind use was measured before the automatic-choice policy existed: measuring it again');
+    await rm(blindUsePath);
+  }
+  const blindUse = await stage('blind-use', blindUsePath, timings, log, () =>
     measureBlindUse({
       images: valImages, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 1,
-      tasks, groups, baselineFile: onnxOf('baseline'), samples: calibration.samples,
+      tasks, groups, baselineFile: onnxOf('baseline'), samples: calibration.samples, policy: autoChoice.policy,
     }));
   await saveTimings();
 
@@ -400,6 +431,11 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       calibration: {
         slope: calibration.gainFit.slope, intercept: calibration.gainFit.intercept, r: clampUnit(calibration.gainPrediction.r),
         ...(calibration.gainPrediction.method === 'expected-gain' ? { expectedGain: expectedGain.table } : {}),
+        baselineExpectedGain: autoChoice.baselineExpectedGain,
+      },
+      autoChoice: {
+        description: `${autoChoice.samples.length} crops (${preset.eval.crop} px, ${preset.calibrationCrops} corners) of ${autoChoice.images.length} training photos that neither the references nor the validation used, each degraded by each of the ${tasks.length} degradations; a group restores only where its model beat the mix baseline on average over the crops routed to it`,
+        groups: autoChoice.policy,
       },
     },
     search: { delta: preset.delta, partition, verifications: search.verifications.map((v: { group: DegradationId[]; deltaP: number; passed: boolean; order: number; phase: string }) => ({ group: v.group, deltaP: v.deltaP, passed: v.passed, order: v.order, phase: v.phase })) },
@@ -409,7 +445,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const report: ZooReport = {
     preset, command: o.command,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform, node: process.version },
-    timings, layerChoice, references, evaluation: { single, baseline, grids }, search, groupModels, expectedGain, calibration, blindUse,
+    timings, layerChoice, references, evaluation: { single, baseline, grids }, search, groupModels, expectedGain, autoChoice, calibration, blindUse,
   };
   await atomicWrite(join(work, 'zoo-report.json'), JSON.stringify(report, null, 2));
   // Group GGDs are derived from the references, but logging them helps when reading a build log.

@@ -1,0 +1,80 @@
+/**
+ * The safe automatic choice. The paper restores with the group its selection picks (selection.ts).
+ * Ours misroutes often, and a misrouted group model can lose far more than the mix baseline
+ * (docs/RESULTS.md, blind use). So the zoo measures, for each group, what happens when the selection
+ * picks it: on held-out training photos (never the validation ones), every crop routed to the group
+ * is restored by the group's model and by the mix baseline. The app restores with the group only
+ * where that beat the baseline on average, and with the baseline elsewhere. The user can still pick
+ * any group.
+ */
+
+/** Which model restores: a group of the manifest, or the mix baseline. */
+export type ModelChoice = { kind: 'group'; id: string } | { kind: 'baseline' };
+
+/** One held-out crop: the group the selection picked, and both models' PSNR gains (dB over the degraded input). */
+export interface RoutedGain {
+  readonly chosen: string;
+  readonly groupGain: number;
+  readonly baselineGain: number;
+}
+
+/** What the held-out crops routed to one group showed. */
+export interface GroupTrust {
+  /** Held-out crops the selection routed to this group. */
+  readonly routed: number;
+  /** Mean gain of the group's model on them (null when none was routed). */
+  readonly groupGain: number | null;
+  /** Mean gain of the mix baseline on the same crops. */
+  readonly baselineGain: number | null;
+  /** What the app restores with when the selection picks this group. */
+  readonly use: 'group' | 'baseline';
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * The policy: trust a group only when its model beat the baseline, on average, on the crops routed
+ * to it. A group no crop was routed to has no evidence, so it gets the baseline (the safe default).
+ */
+export function decideAutoChoice(groupIds: readonly string[], samples: readonly RoutedGain[]): Record<string, GroupTrust> {
+  const known = new Set(groupIds);
+  for (const s of samples) {
+    if (!known.has(s.chosen)) throw new Error(`a held-out crop was routed to "${s.chosen}", which is not one of the groups`);
+    if (!Number.isFinite(s.groupGain) || !Number.isFinite(s.baselineGain)) throw new RangeError(`gains must be finite numbers, got ${JSON.stringify(s)}`);
+  }
+  return Object.fromEntries(
+    groupIds.map((id) => {
+      const mine = samples.filter((s) => s.chosen === id);
+      if (!mine.length) return [id, { routed: 0, groupGain: null, baselineGain: null, use: 'baseline' }];
+      const groupGain = mean(mine.map((s) => s.groupGain));
+      const baselineGain = mean(mine.map((s) => s.baselineGain));
+      return [id, { routed: mine.length, groupGain, baselineGain, use: groupGain > baselineGain ? 'group' : 'baseline' }];
+    }),
+  );
+}
+
+export interface AutomaticChoice {
+  /** The model the app restores with when the user picks none. */
+  readonly model: ModelChoice;
+  /**
+   * - 'trusted': the policy trusts the picked group;
+   * - 'unreliable': the policy falls back to the baseline for the picked group;
+   * - 'no-policy': the manifest has no policy (or no baseline), so the picked group is used, as in the paper.
+   */
+  readonly reason: 'trusted' | 'unreliable' | 'no-policy';
+  /** The held-out evidence behind the decision (null without a policy). */
+  readonly evidence: GroupTrust | null;
+}
+
+/** The model to restore with when the selection picked `chosen`. */
+export function automaticChoice(
+  chosen: string,
+  policy: Readonly<Record<string, GroupTrust>> | undefined,
+  hasBaseline: boolean,
+): AutomaticChoice {
+  const evidence = policy?.[chosen];
+  if (!evidence || !hasBaseline) return { model: { kind: 'group', id: chosen }, reason: 'no-policy', evidence: evidence ?? null };
+  return evidence.use === 'group'
+    ? { model: { kind: 'group', id: chosen }, reason: 'trusted', evidence }
+    : { model: { kind: 'baseline' }, reason: 'unreliable', evidence };
+}
