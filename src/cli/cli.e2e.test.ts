@@ -142,9 +142,13 @@ describe('grids CLI end to end', () => {
 
   it('select and restore use the manifest: one selection per image, PNGs named after the originals', async () => {
     const images = (await readdir(val)).map((f) => join(val, f));
-    const selections = await runCliJson<{ chosen: string; distance: number }[]>(['select', '--manifest', join(out, 'manifest.json'), ...images]);
+    const selections = await runCliJson<{ image: string; chosen: string; distance: number; automatic: string }[]>(['select', '--manifest', join(out, 'manifest.json'), ...images]);
     expect(selections).toHaveLength(images.length);
     for (const s of selections) expect(manifest.groups.map((g) => g.id)).toContain(s.chosen);
+    // The zoo decided, per group, whether it or the baseline restores; `select` follows that decision.
+    const policy = manifest.selection.autoChoice!.groups;
+    expect(Object.keys(policy).sort()).toEqual(manifest.groups.map((g) => g.id).sort());
+    for (const s of selections) expect(s.automatic).toBe(policy[s.chosen].use === 'baseline' ? 'baseline' : s.chosen);
 
     const input = await tempDir();
     for (const f of await readdir(val)) await writeFile(join(input, f.replace('.png', '.photo.png')), await readFile(join(val, f)));
@@ -154,6 +158,10 @@ describe('grids CLI end to end', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/skipping .*broken\.png: not a readable image/);
     expect((await readdir(restoredDir)).filter((f) => f.endsWith('.png')).sort()).toEqual((await readdir(val)).map((f) => f.replace('.png', '.photo.png')).sort());
+    // Without --group, each image is restored by its automatic model.
+    const report = JSON.parse(await readFile(join(restoredDir, 'report.json'), 'utf8')) as { used: string; automatic: string }[];
+    expect(report).toHaveLength(selections.length);
+    for (const r of report) expect(r.used).toBe(r.automatic);
   }, 120_000);
 
   it('a folder with no usable image is an error, in the user’s terms', async () => {

@@ -261,6 +261,24 @@ describe('parseManifest', () => {
       }, 'manifest.singleTask.jpeg.file', /\.onnx/);
     });
 
+    it('an automatic-choice policy that does not match the groups or has no baseline to fall back on', () => {
+      const policy = (m: Fixture) => Object.fromEntries(m.groups.map((g) => [g.id, { routed: 2, groupGain: 1, baselineGain: 2, use: 'baseline' as const }]));
+      const withPolicy = validManifest() as Fixture & { selection: { autoChoice?: unknown } };
+      withPolicy.selection.autoChoice = { description: 'held-out crops', groups: policy(withPolicy) };
+      expect(parseManifest(withPolicy).selection.autoChoice?.groups.g1.use).toBe('baseline');
+      const mismatch = expectInvalid((m) => {
+        const groups = policy(m);
+        delete groups.g2;
+        groups.g9 = groups.g1;
+        Object.assign(m.selection, { autoChoice: { description: '', groups } });
+      }, 'manifest.selection.autoChoice.groups.g9', /not one of manifest.groups/);
+      expect(mismatch.issues.map((i) => i.message)).toContain("no decision for group 'g2'");
+      expectInvalid((m) => {
+        Object.assign(m.selection, { autoChoice: { description: '', groups: policy(m) } });
+        delete (m as { baseline?: unknown }).baseline;
+      }, 'manifest.selection.autoChoice', /no baseline/);
+    });
+
     it('lists every problem at once', () => {
       const error = expectInvalid((m) => {
         (m.groups[1] as { name: unknown }).name = 5;

@@ -9,6 +9,8 @@
 import type { Manifest } from '../../src/core/manifest';
 import type { Ggd } from '../../src/core/ggd-types';
 import type { RankedDistance } from '../../src/core/selection';
+import type { AutomaticModel } from '../../src/core/analysis';
+import type { ModelChoice } from '../../src/core/auto-choice';
 import type { Backend, BackendReport } from './backend';
 
 export type { Backend, BackendReport };
@@ -31,8 +33,8 @@ export interface WorkerSettings {
   overlap: number;
 }
 
-/** Which model restores: a group of the manifest, or the mix baseline for comparison. */
-export type ModelChoice = { kind: 'group'; id: string } | { kind: 'baseline' };
+/** Which model restores: a group of the manifest, or the mix baseline. */
+export type { ModelChoice };
 
 export interface AnalysisResult {
   /** The group the selection picked (manifest group id). */
@@ -41,6 +43,11 @@ export interface AnalysisResult {
   ood: boolean;
   oodThreshold: number;
   predictedGain: number | null;
+  /**
+   * The model restored with when the user picks none: the chosen group, or the mix baseline where the
+   * manifest's policy found the group unreliable (core/auto-choice.ts), with its predicted gain.
+   */
+  automatic: AutomaticModel;
   /** Every group and every degradation, ascending by distance (the "why" panel). */
   groups: RankedDistance[];
   degradations: RankedDistance[];

@@ -113,6 +113,7 @@ describe('inference engine (worker logic) on onnxruntime-node', () => {
     expect(ours.groups.map((g) => g.id)).toEqual(cli.selection.groups.map((g) => g.id));
     ours.degradations.forEach((d, i) => expect(d.distance).toBeCloseTo(cli.selection.degradations[i].distance, 10));
     expect(ours.ggd).toEqual(cli.statistic.ggd);
+    expect(ours.automatic).toEqual(cli.automatic);
     expect(ours.oodThreshold).toBe(zoo.manifest.selection.oodThreshold);
     expect(ours.backend).toBe('wasm');
     expect(ours.milliseconds).toBeGreaterThan(0);

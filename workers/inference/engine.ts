@@ -224,13 +224,14 @@ export function createEngine(host: EngineHost): InferenceEngine {
           out.dispose?.();
           return values;
         });
-      const { statistic, selection } = await analyseImage(image, manifest, extract, { gram });
+      const { statistic, selection, automatic } = await analyseImage(image, manifest, extract, { gram });
       return {
         chosen: selection.chosen,
         chosenDistance: selection.chosenDistance,
         ood: selection.ood,
         oodThreshold: manifest.selection.oodThreshold,
         predictedGain: selection.predictedGain,
+        automatic,
         groups: selection.groups,
         degradations: selection.degradations,
         ggd: statistic.ggd,

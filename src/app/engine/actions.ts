@@ -97,10 +97,13 @@ export function analyse(id: string): void {
   if (queued) store().setAnalysis(id, { status: 'queued' });
 }
 
-/** The model GRIDS restores with: the user's override, else the analysis's choice. */
+/**
+ * The model GRIDS restores with: the user's override, else the analysis's automatic choice (the
+ * chosen group, or the mix baseline where the manifest found that group unreliable).
+ */
 export function gridsChoice(target: ImageItem): ModelChoice | null {
-  const group = target.override ?? (target.analysis.status === 'done' ? target.analysis.result.chosen : null);
-  return group ? { kind: 'group', id: group } : null;
+  if (target.override) return { kind: 'group', id: target.override };
+  return target.analysis.status === 'done' ? target.analysis.result.automatic.model : null;
 }
 
 /** Progress is reported after every tile; the store hears about it at most every 100 ms (and at the end). */
@@ -128,6 +131,8 @@ function enqueueRestore(id: string, kinds: readonly RestoreKind[]): void {
   for (const kind of kinds) {
     const target = item(id);
     if (!target || target.decode.status !== 'ready') return;
+    // When GRIDS itself restores with the baseline, a second baseline run would be the same image.
+    if (kind === 'baseline' && kinds.includes('grids') && gridsChoice(target)?.kind === 'baseline') continue;
     const queued = queue.enqueue({
       itemId: id,
       kind: kind === 'grids' ? 'restore' : 'baseline',

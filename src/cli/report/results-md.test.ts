@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids';
 import { DEGRADATION_TABLE } from '../../core/degradations/table';
+import type { GroupTrust } from '../../core/auto-choice';
 import type { Manifest } from '../../core/manifest';
 import type { EvalResult } from '../eval/evaluate';
 import type { FromScratchGroup } from '../zoo/pipeline';
@@ -337,6 +338,34 @@ describe('resultsMarkdown: targets', () => {
     expect(row(blind, 'JPEG').slice(1)).toEqual(['4', '-1.50', '75.0 %', '+0.90', '0.0 %', '+0.40', '25.0 %']);
     expect(row(blind, '**All**')[1]).toBe('4');
     expect(section(render(makeReport()).markdown, 8)).toContain('Blind use was');
+  });
+
+  it('the safe automatic choice: its column in blind use, its policy table, and the summary line', () => {
+    const report = makeReport();
+    const g = (meanGain: number, worseThanInput: number) => ({ meanGain, worseThanInput });
+    report.blindUse = {
+      rows: [{ degradation: 'jpeg', crops: 4, auto: g(-1.5, 0.75), oracle: g(0.9, 0), baseline: g(0.4, 0.25), safe: g(0.2, 0.5) }],
+      overall: { crops: 4, auto: g(-1.5, 0.75), oracle: g(0.9, 0), baseline: g(0.4, 0.25), safe: g(0.2, 0.5) },
+    };
+    const jpegGroup = groupOf('jpeg');
+    const otherGroup = groupOf('gaussian_noise');
+    const sample = (chosen: string, source: DegradationId, groupGain: number, baselineGain: number) => ({ image: 'a.png', crop: 0, source, chosen, chosenDistance: 3, runnerUpDistance: 3.1, nearest: source, nearestDistance: 3, inputPsnr: 20, groupGain, baselineGain });
+    const samples = [sample(jpegGroup, 'jpeg', 1, 0.5), sample(jpegGroup, 'sr', -3, 0.5), sample(otherGroup, 'gaussian_noise', 9, 6)];
+    const policy: Record<string, GroupTrust> = Object.fromEntries(PARTITION.map((_, i) => [`group-${i + 1}`, { routed: 0, groupGain: null, baselineGain: null, use: 'baseline' }]));
+    policy[jpegGroup] = { routed: 2, groupGain: -1, baselineGain: 0.5, use: 'baseline' };
+    policy[otherGroup] = { routed: 1, groupGain: 9, baselineGain: 6, use: 'group' };
+    report.autoChoice = { images: ['a.png'], cropsPerImage: 1, crop: 256, seed: 5, samples, policy };
+    const md = render(report).markdown;
+    expect(section(md, 1)).toContain('So used, it gains +0.20 dB and leaves 50.0 % of the crops worse than the input.');
+    const s8 = section(md, 8);
+    const blind = s8.slice(s8.indexOf('### Blind use'), s8.indexOf('### The safe automatic choice'));
+    expect(row(blind, 'JPEG').slice(1)).toEqual(['4', '-1.50', '75.0 %', '+0.90', '0.0 %', '+0.40', '25.0 %', '+0.20', '50.0 %']);
+    const policyTable = s8.slice(s8.indexOf('### The safe automatic choice'));
+    expect(policyTable).toContain('Measured on 3 crops: 1 corner crop(s) of 256 px of 1 training photo(s)');
+    // One of the two crops routed to the JPEG group holds JPEG; the baseline beat the group on them.
+    expect(row(policyTable, jpegGroup).slice(2)).toEqual(['2', '50.0 %', '-1.00', '+0.50', '**mix baseline**']);
+    expect(row(policyTable, otherGroup).slice(2)).toEqual(['1', '100.0 %', '+9.00', '+6.00', 'the group']);
+    expect(section(render(makeReport()).markdown, 8)).toContain('The safe automatic choice was');
   });
 
   it('selection studies: one row per descriptor and rule in section 8, none without studies', () => {

@@ -7,6 +7,7 @@ import type { VerificationRecord } from '../search/group-search';
 import type { ReferenceSet } from '../similarity/references';
 import type { SelectionStudy } from '../study/selection-study';
 import type { BlindUseResult } from '../zoo/blind-use';
+import type { AutoChoiceResult } from '../zoo/auto-choice';
 import type { CalibrationResult, CalibrationSample } from '../zoo/calibrate';
 import type { FromScratchGroup, LayerCandidate } from '../zoo/pipeline';
 import type { ZooPreset } from '../zoo/presets';
@@ -63,6 +64,8 @@ export interface ResultsReport {
   expectedGain?: { images: string[]; table: Record<string, Record<string, number>> };
   /** Automatic choice vs oracle group vs mix baseline on the calibration crops (absent in older reports). */
   blindUse?: BlindUseResult;
+  /** The safe automatic choice's held-out measurement and policy (absent in older reports). */
+  autoChoice?: AutoChoiceResult;
   calibration: Omit<CalibrationResult, 'samples' | 'gainPrediction'> & {
     samples: ResultsSample[];
     gainPrediction?: CalibrationResult['gainPrediction'];
@@ -428,6 +431,9 @@ function summarySection(input: ResultsInput, s: Summary): string[] {
   const blind = report.blindUse?.overall;
   if (blind) {
     out.push('', `Section 2 gives each degradation the group that contains it, as the paper does. Used blind, with the group its selection picks, GRIDS gains ${signed(blind.auto.meanGain)} dB over the degraded input on average, against ${signed(blind.baseline.meanGain)} dB for the mix baseline on the same ${blind.crops} crops, and leaves ${pct(blind.auto.worseThanInput)} of them worse than the input (section 8, blind use).`);
+    if (blind.safe) {
+      out.push('', `The app therefore restores with the mix baseline wherever a group's model lost to it on held-out training photos routed to that group (section 8, the safe automatic choice). So used, it gains ${signed(blind.safe.meanGain)} dB and leaves ${pct(blind.safe.worseThanInput)} of the crops worse than the input.`);
+    }
   }
   return out;
 }
@@ -653,7 +659,26 @@ function selectionSection(report: ResultsReport): string[] {
   });
   out.push(table(['Source', ...groupIds], confusion, ['l', ...groupIds.map(() => 'r' as const)]));
   out.push('', `Groups: ${groups.map((g) => `${g.id} = {${names(g.members)}}`).join('; ')}.`);
-  return [...out, ...blindUseLines(report.blindUse)];
+  return [...out, ...blindUseLines(report.blindUse), ...autoChoiceLines(report.autoChoice, groups)];
+}
+
+/** The policy behind the app's default model: per group, the held-out crops routed to it. */
+function autoChoiceLines(auto: AutoChoiceResult | undefined, groups: { id: string; members: DegradationId[] }[]): string[] {
+  const out = ['', '### The safe automatic choice', ''];
+  if (!auto) return [...out, `The safe automatic choice was ${NOT_MEASURED} (the zoo predates the stage).`];
+  const gain = (v: number | null) => (v === null ? '–' : signed(v));
+  const rows = groups.map((g) => {
+    const t = auto.policy[g.id];
+    const routed = auto.samples.filter((x) => x.chosen === g.id);
+    const right = routed.filter((x) => g.members.includes(x.source)).length;
+    return [g.id, names(g.members), String(t.routed), t.routed ? pct(right / t.routed) : '–', gain(t.groupGain), gain(t.baselineGain), t.use === 'group' ? 'the group' : '**mix baseline**'];
+  });
+  out.push(
+    `The app restores with the group its selection picks only where that group's model beat the mix baseline on held-out crops routed to it; elsewhere it restores with the baseline and says why (core/auto-choice.ts). Measured on ${auto.samples.length} crops: ${auto.cropsPerImage} corner crop(s) of ${auto.crop ?? 'full'} px of ${auto.images.length} training photo(s) that neither the references nor the validation used, each degraded by each of the ${DEGRADATION_IDS.length} degradations. "Right" is the share of the routed crops whose degradation the group holds; gains are PSNR (dB, RGB) over the degraded input. The blind-use table above scores this policy on the validation crops, which it never saw.`,
+    '',
+    table(['Group', 'Members', 'Routed crops', 'Right', 'Group model: gain', 'Mix baseline: gain', 'Restores with'], rows, ['l', 'l', 'r', 'r', 'r', 'r', 'l']),
+  );
+  return out;
 }
 
 /** What a wrong choice costs: the automatic choice against the right group and the mix baseline, crop by crop. */
@@ -661,15 +686,17 @@ function blindUseLines(blind: BlindUseResult | undefined): string[] {
   const out = ['', '### Blind use: what the selection costs', ''];
   if (!blind) return [...out, `Blind use was ${NOT_MEASURED} (the zoo predates the stage).`];
   const cells = (g: { meanGain: number; worseThanInput: number }) => [signed(g.meanGain), pct(g.worseThanInput)];
+  const safe = !!blind.overall.safe;
+  const safeCells = (g?: { meanGain: number; worseThanInput: number }) => (safe ? (g ? cells(g) : ['–', '–']) : []);
   out.push(
-    'The same crops restored three ways: by the group the selection chose (what the app does), by the group that contains the crop\'s degradation (what section 2 measures), and by the mix baseline. Gain is PSNR (dB, RGB) over the degraded input; "worse" is the share of crops restored below the input\'s PSNR.',
+    `The same crops restored ${safe ? 'four' : 'three'} ways: by the group the selection chose (the paper's rule), by the group that contains the crop's degradation (what section 2 measures), by the mix baseline${safe ? ', and by the safe automatic choice, what the app does (the chosen group, or the baseline where the group proved unreliable on held-out photos; next subsection)' : ''}. Gain is PSNR (dB, RGB) over the degraded input; "worse" is the share of crops restored below the input's PSNR.`,
     '',
-    table(['Degradation', 'Crops', 'Chosen group: gain', 'worse', 'Right group: gain', 'worse', 'Mix baseline: gain', 'worse'],
+    table(['Degradation', 'Crops', 'Chosen group: gain', 'worse', 'Right group: gain', 'worse', 'Mix baseline: gain', 'worse', ...(safe ? ['Safe automatic: gain', 'worse'] : [])],
       [
-        ...blind.rows.map((r) => [degradationName(r.degradation), String(r.crops), ...cells(r.auto), ...cells(r.oracle), ...cells(r.baseline)]),
-        ['**All**', String(blind.overall.crops), ...cells(blind.overall.auto), ...cells(blind.overall.oracle), ...cells(blind.overall.baseline)],
+        ...blind.rows.map((r) => [degradationName(r.degradation), String(r.crops), ...cells(r.auto), ...cells(r.oracle), ...cells(r.baseline), ...safeCells(r.safe)]),
+        ['**All**', String(blind.overall.crops), ...cells(blind.overall.auto), ...cells(blind.overall.oracle), ...cells(blind.overall.baseline), ...safeCells(blind.overall.safe)],
       ],
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', ...(safe ? ['r', 'r'] as const : [])]),
   );
   return out;
 }

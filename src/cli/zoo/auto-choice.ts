@@ -21,6 +21,12 @@ export interface AutoChoiceSample {
   crop: number;
   source: DegradationId;
   chosen: string;
+  chosenDistance: number;
+  /** The distance to the second-nearest group (how clear the choice was). */
+  runnerUpDistance: number | null;
+  /** The single degradation nearest the input, and its distance. */
+  nearest: string;
+  nearestDistance: number;
   inputPsnr: number;
   /** PSNR gain (dB) of the chosen group's model over the degraded input. */
   groupGain: number;
@@ -59,12 +65,17 @@ export async function measureAutoChoice(options: {
     for (const source of options.tasks) {
       const degraded = degrade(clean, source, seedOf(source)).image;
       const { ggd } = await analyseDegradation([degraded], options.protocol, options.extract, { gram: ortCentredGram() });
-      const { chosen } = selectGroup(ggd, options.references, options.groups);
+      const selection = selectGroup(ggd, options.references, options.groups);
+      const { chosen } = selection;
       const group = options.groups.find((g) => g.id === chosen)!;
       const inputPsnr = psnr(degraded, clean);
       const gainOf = async (file: string | null) =>
         psnr(await restoreImageTo8Bit(file === null ? baseline : await loadSession(file), degraded), clean) - inputPsnr;
-      samples.push({ image, crop, source, chosen, inputPsnr, groupGain: await gainOf(group.file), baselineGain: await gainOf(null) });
+      samples.push({
+        image, crop, source, chosen, chosenDistance: selection.chosenDistance, runnerUpDistance: selection.groups[1]?.distance ?? null,
+        nearest: selection.degradations[0].id, nearestDistance: selection.degradations[0].distance,
+        inputPsnr, groupGain: await gainOf(group.file), baselineGain: await gainOf(null),
+      });
       options.onProgress?.(samples.length, total);
     }
   }

@@ -2,6 +2,7 @@ import type { Manifest } from '../../../core/manifest';
 import { analyse } from '../../engine/actions';
 import type { ImageItem } from '../../state/types';
 import { formatDuration } from '../restore/eta';
+import { AutomaticModelNote } from './AutomaticModelNote';
 import { formatDistance, formatGain } from './format';
 import { OodBadge } from './OodBadge';
 import { WhyPanel } from './WhyPanel';
@@ -45,6 +46,8 @@ function AnalysisResultView({ item, manifest }: { item: ImageItem; manifest: Man
   const index = manifest.groups.findIndex((g) => g.id === result.chosen);
   const group = manifest.groups[index];
   const names = new Map(manifest.degradations.map((d) => [d.id as string, d.name]));
+  // The gain of the model that restores by default (the group, or the baseline that replaces it).
+  const predictedGain = result.automatic.predictedGain;
   return (
     <>
       <p className="chosen-label muted small">Closest group</p>
@@ -63,11 +66,11 @@ function AnalysisResultView({ item, manifest }: { item: ImageItem; manifest: Man
           <dt>Distance</dt>
           <dd data-testid="chosen-distance">{formatDistance(result.chosenDistance)}</dd>
         </div>
-        {result.predictedGain !== null && (
+        {predictedGain !== null && (
           <div>
             <dt>Predicted gain</dt>
-            <dd data-testid="predicted-gain" data-value={result.predictedGain}>
-              {formatGain(result.predictedGain)}
+            <dd data-testid="predicted-gain" data-value={predictedGain}>
+              {formatGain(predictedGain)}
             </dd>
           </div>
         )}
@@ -78,13 +81,16 @@ function AnalysisResultView({ item, manifest }: { item: ImageItem; manifest: Man
           </dd>
         </div>
       </dl>
-      {result.predictedGain !== null && (
+      {predictedGain !== null && (
         <p className="muted small">
-          {manifest.selection.calibration?.expectedGain
-            ? "Predicted before running any model: this group's measured gain on the closest kind of damage."
-            : 'Predicted from the distance alone, before running any model.'}
+          {result.automatic.model.kind === 'baseline'
+            ? "Predicted before running any model: the mix baseline's measured gain on the closest kind of damage."
+            : manifest.selection.calibration?.expectedGain
+              ? "Predicted before running any model: this group's measured gain on the closest kind of damage."
+              : 'Predicted from the distance alone, before running any model.'}
         </p>
       )}
+      <AutomaticModelNote result={result} manifest={manifest} />
       {result.ood && <OodBadge distance={result.chosenDistance} threshold={result.oodThreshold} />}
       <WhyPanel result={result} manifest={manifest} />
     </>

@@ -26,7 +26,10 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
   const analysed = item.analysis.status === 'done';
   const choice = gridsChoice(item);
   const canRestore = ready && !!manifest && choice !== null;
-  const chosenName = analysed && manifest ? manifest.groups.find((g) => g.id === (item.analysis as { result: { chosen: string } }).result.chosen)?.name : null;
+  const automatic = item.analysis.status === 'done' ? item.analysis.result.automatic.model : null;
+  const automaticName = !manifest || !automatic ? null : automatic.kind === 'baseline' ? 'Mix baseline' : manifest.groups.find((g) => g.id === automatic.id)?.name;
+  // The baseline comparison is moot when GRIDS itself restores with the baseline.
+  const gridsIsBaseline = choice?.kind === 'baseline';
 
   // Restore and Cancel are one <button> element (same slot, same type), so keyboard focus stays on it
   // when it switches. A double click must not cancel the run it just started, though.
@@ -35,7 +38,7 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
     switchedAt.current = performance.now();
   }, [running]);
 
-  const kinds: RestoreKind[] = alsoBaseline && manifest?.baseline ? ['grids', 'baseline'] : ['grids'];
+  const kinds: RestoreKind[] = alsoBaseline && manifest?.baseline && !gridsIsBaseline ? ['grids', 'baseline'] : ['grids'];
 
   return (
     <section className="card restore-panel" aria-labelledby={`restore-${item.id}`} data-testid="restore-panel">
@@ -48,7 +51,7 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
           disabled={!manifest || running}
           data-testid="group-override"
         >
-          <option value="">{chosenName ? `Automatic: ${chosenName}` : 'Automatic (after analysis)'}</option>
+          <option value="">{automaticName ? `Automatic: ${automaticName}` : 'Automatic (after analysis)'}</option>
           {manifest?.groups.map((g, i) => (
             <option key={g.id} value={g.id}>
               G{i + 1} · {g.name}
@@ -56,7 +59,12 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
           ))}
         </select>
       </label>
-      {manifest?.baseline && (
+      {manifest?.baseline && gridsIsBaseline && (
+        <p className="muted small" data-testid="baseline-is-automatic">
+          The automatic choice is already the mix baseline. To compare it with a group model, pick the group above.
+        </p>
+      )}
+      {manifest?.baseline && !gridsIsBaseline && (
         <label className="check">
           <input
             type="checkbox"
@@ -88,7 +96,7 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
             {grids.status === 'done' ? 'Restore again' : 'Restore'}
           </button>
         )}
-        {!running && manifest?.baseline && grids.status === 'done' && baseline.status !== 'done' && !alsoBaseline && (
+        {!running && manifest?.baseline && !gridsIsBaseline && grids.status === 'done' && baseline.status !== 'done' && !alsoBaseline && (
           <button type="button" className="button" onClick={() => restore(item.id, ['baseline'])} data-testid="run-baseline">
             Compare with the mix baseline
           </button>

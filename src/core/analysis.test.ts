@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { automaticWithManifest } from './analysis';
+import type { Manifest } from './manifest';
+import { selectGroup } from './selection';
+
+// Two groups, two references; the input sits on g-jpeg's reference, so the selection picks g-jpeg.
+const references = [
+  { id: 'jpeg', ggd: { sigma: 1, beta: 1 } },
+  { id: 'gaussian_noise', ggd: { sigma: 3, beta: 2 } },
+];
+const groups = [
+  { id: 'g-jpeg', members: ['jpeg'] },
+  { id: 'g-noise', members: ['gaussian_noise'] },
+];
+const calibration = {
+  slope: 0, intercept: 0,
+  expectedGain: { 'g-jpeg': { jpeg: 0.9, gaussian_noise: -1 }, 'g-noise': { jpeg: 0.1, gaussian_noise: 9 } },
+  baselineExpectedGain: { jpeg: 0.4, gaussian_noise: 6 },
+};
+const selection = selectGroup({ sigma: 1, beta: 1 }, references, groups, { calibration });
+
+function manifest(use: 'group' | 'baseline', withBaseline = true): Manifest {
+  return {
+    baseline: withBaseline ? { file: 'baseline.onnx' } : undefined,
+    selection: {
+      oodThreshold: 4, calibration,
+      autoChoice: { description: 'test', groups: { 'g-jpeg': { routed: 3, groupGain: -1, baselineGain: 0.5, use }, 'g-noise': { routed: 0, groupGain: null, baselineGain: null, use: 'baseline' } } },
+    },
+  } as unknown as Manifest;
+}
+
+describe('automaticWithManifest', () => {
+  it('the selection picks g-jpeg, nearest to jpeg', () => {
+    expect(selection.chosen).toBe('g-jpeg');
+    expect(selection.degradations[0].id).toBe('jpeg');
+  });
+
+  it('a distrusted group restores with the baseline, predicted by the baseline\'s gain on the nearest degradation', () => {
+    expect(automaticWithManifest(selection, manifest('baseline'))).toEqual({
+      model: { kind: 'baseline' }, reason: 'unreliable', predictedGain: 0.4,
+      evidence: { routed: 3, groupGain: -1, baselineGain: 0.5, use: 'baseline' },
+    });
+  });
+
+  it('a trusted group restores itself, predicted by its own gain table entry', () => {
+    expect(automaticWithManifest(selection, manifest('group'))).toMatchObject({ model: { kind: 'group', id: 'g-jpeg' }, reason: 'trusted', predictedGain: 0.9 });
+  });
+
+  it('without a baseline the group restores whatever the policy says', () => {
+    expect(automaticWithManifest(selection, manifest('baseline', false))).toMatchObject({ model: { kind: 'group', id: 'g-jpeg' }, reason: 'no-policy', predictedGain: 0.9 });
+  });
+});
