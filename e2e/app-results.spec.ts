@@ -19,10 +19,12 @@
  *   (distance 3.53 against a threshold of 3.52) is flagged; the other three are not.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import { parseManifest, type Manifest } from '../src/core/manifest';
 import { batchItem, modelsInstalled, restoreAllAndDownload, restoredName, shownAnalysis, uploadAndAnalyse } from './fixtures/app-page';
-import { generatedPhoto, psnrAgainst, REAL_PHOTOS, realPhoto, type GeneratedPhoto, type PhotoDegradation } from './fixtures/photos';
+import { decodePngRgb, generatedPhoto, psnrAgainst, REAL_PHOTOS, realPhoto, type GeneratedPhoto, type PhotoDegradation } from './fixtures/photos';
+import { loadSession, releaseSessions, restoreImageTo8Bit } from '../src/cli/onnx/ort-node';
 
 const SEEDS = [1, 2, 3];
 
@@ -92,6 +94,37 @@ test.describe('results with the shipped models', () => {
     // study there). Remove test.fail once the selection gets JPEG right.
     test.fail(true, 'the shipped zoo routes JPEG to R-L, ringing or SR');
     await expectChosenGroupsContainTheirDegradation(page, await realPhotos(['jpeg']));
+  });
+
+  test('by default each photo is restored with the model the manifest names for its chosen group, group or mix baseline', async ({ page }) => {
+    const policy = manifest.selection.autoChoice?.groups;
+    test.skip(!policy, 'the installed manifest has no automatic-choice policy');
+    // Colour scenes of 256 × 192: one tile each, so onnxruntime-node below restores exactly what the app does.
+    const set = await scenes(['jpeg', 'gaussian_blur', 'salt_pepper', 'sr']);
+    await uploadAndAnalyse(page, set.map((p) => p.upload));
+    const expected = new Map<string, string>();
+    for (const photo of set) {
+      const shown = await shownAnalysis(page, photo.name);
+      const model = policy![shown.group].use === 'baseline' ? 'baseline' : shown.group;
+      expect.soft(shown.automatic, `${photo.name} went to ${shown.group}`).toBe(model);
+      expected.set(photo.name, model);
+    }
+    await test.info().attach('automatic.json', { body: JSON.stringify(Object.fromEntries(expected), null, 2), contentType: 'application/json' });
+    const restored = await restoreAllAndDownload(page, set.length);
+    try {
+      for (const photo of set) {
+        const model = expected.get(photo.name)!;
+        const file = model === 'baseline' ? manifest.baseline!.file : manifest.groups.find((g) => g.id === model)!.model.file;
+        const reference = await restoreImageTo8Bit(await loadSession(join('public/models', file)), await decodePngRgb(photo.degraded));
+        const ours = await decodePngRgb(restored[restoredName(photo.name)]);
+        let worst = 0;
+        for (let i = 0; i < ours.data.length; i++) worst = Math.max(worst, Math.round(Math.abs(ours.data[i] - reference.data[i]) * 255));
+        // wasm and onnxruntime-node round the same floats; at most a one-level flip.
+        expect.soft(worst, `${photo.name}: the app's result against ${model} on onnxruntime-node`).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      await releaseSessions();
+    }
   });
 
   test('a hazy photo shows the OOD badge with its distance above the threshold', async ({ page }) => {

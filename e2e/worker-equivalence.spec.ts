@@ -38,6 +38,8 @@ interface CliSelection {
   groups: { id: string; distance: number }[];
   degradations: { id: string; distance: number }[];
   ggd: { sigma: number; beta: number };
+  /** The model `grids restore` uses without --group: a group id or 'baseline'. */
+  automatic: string;
 }
 
 test('analysis in the browser (wasm) equals `grids select` on the same image and manifest', async ({ browser }) => {
@@ -54,6 +56,8 @@ test('analysis in the browser (wasm) equals `grids select` on the same image and
 
   expect(web.backend).toBe('wasm');
   expect(web.chosen).toBe(node.chosen);
+  // Both follow the manifest's automatic-choice policy for the chosen group.
+  expect(web.automatic.model).toEqual(node.automatic === 'baseline' ? { kind: 'baseline' } : { kind: 'group', id: node.automatic });
   expect(Math.abs(web.chosenDistance - node.distance)).toBeLessThanOrEqual(1e-4);
   expect(web.groups.map((g) => g.id)).toEqual(node.groups.map((g) => g.id));
   for (const [mine, theirs] of [[web.groups, node.groups], [web.degradations, node.degradations]] as const) {

@@ -346,6 +346,7 @@ describe('resultsMarkdown: targets', () => {
     report.blindUse = {
       rows: [{ degradation: 'jpeg', crops: 4, auto: g(-1.5, 0.75), oracle: g(0.9, 0), baseline: g(0.4, 0.25), safe: g(0.2, 0.5) }],
       overall: { crops: 4, auto: g(-1.5, 0.75), oracle: g(0.9, 0), baseline: g(0.4, 0.25), safe: g(0.2, 0.5) },
+      safePrediction: { r: 0.8123, meanAbsError: 1.234 },
     };
     const jpegGroup = groupOf('jpeg');
     const otherGroup = groupOf('gaussian_noise');
@@ -360,6 +361,7 @@ describe('resultsMarkdown: targets', () => {
     const s8 = section(md, 8);
     const blind = s8.slice(s8.indexOf('### Blind use'), s8.indexOf('### The safe automatic choice'));
     expect(row(blind, 'JPEG').slice(1)).toEqual(['4', '-1.50', '75.0 %', '+0.90', '0.0 %', '+0.40', '25.0 %', '+0.20', '50.0 %']);
+    expect(blind).toContain('Pearson r = **0.81**, mean absolute error 1.23 dB');
     const policyTable = s8.slice(s8.indexOf('### The safe automatic choice'));
     expect(policyTable).toContain('Measured on 3 crops: 1 corner crop(s) of 256 px of 1 training photo(s)');
     // One of the two crops routed to the JPEG group holds JPEG; the baseline beat the group on them.

@@ -698,6 +698,9 @@ function blindUseLines(blind: BlindUseResult | undefined): string[] {
       ],
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', ...(safe ? ['r', 'r'] as const : [])]),
   );
+  if (blind.safePrediction) {
+    out.push('', `The gain the app predicts for the model it restores with (the group's gain-table entry for the nearest degradation, or the baseline's where the baseline restores) against the gain measured with the safe automatic choice: Pearson r = **${f2(blind.safePrediction.r)}**, mean absolute error ${f2(blind.safePrediction.meanAbsError)} dB (section 10 scores the prediction for the chosen group).`);
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@ import type { GroupTrust } from '../../core/auto-choice';
 import type { DegradationId } from '../../core/degradations/ids';
 import { degrade } from '../../core/degradations/registry';
 import type { RgbImage } from '../../core/image';
+import { pearson } from '../../core/calibration-stats';
 import { psnr } from '../../core/metrics';
 import type { EvalImage } from '../eval/evaluate';
 import { loadSession, restoreImageTo8Bit } from '../onnx/ort-node';
@@ -39,6 +40,12 @@ export interface BlindUseResult {
   rows: BlindUseRow[];
   /** Over all crops (every degradation has the same number of crops). */
   overall: { crops: number; auto: GainSummary; oracle: GainSummary; baseline: GainSummary; safe?: GainSummary };
+  /**
+   * The gain the app predicts for the model it restores with by default (core/analysis.ts
+   * automaticWithManifest) against the gain measured: Pearson r and mean absolute error (dB).
+   * Null when a crop has no prediction; absent without a policy.
+   */
+  safePrediction?: { r: number; meanAbsError: number } | null;
 }
 
 export function summariseGains(gains: readonly number[]): GainSummary {
@@ -58,13 +65,17 @@ export async function measureBlindUse(options: {
   samples: CalibrationSample[];
   /** The automatic-choice policy (core/auto-choice.ts); without it there is no `safe` column. */
   policy?: Record<string, GroupTrust>;
+  /** The baseline's mean gain per degradation (the gain table's photos): predicts the gain where the baseline restores. */
+  baselineExpectedGain?: Record<string, number>;
   onProgress?: (done: number, total: number) => void;
 }): Promise<BlindUseResult> {
   const crops = calibrationCrops(options.images, options.crop, options.cropsPerImage, options.seed);
   const gainOf = async (file: string, degraded: RgbImage, clean: RgbImage, inputPsnr: number) =>
     psnr(await restoreImageTo8Bit(await loadSession(file), degraded), clean) - inputPsnr;
   const gains = new Map<DegradationId, { auto: number[]; oracle: number[]; baseline: number[]; safe: number[] }>(options.tasks.map((t) => [t, { auto: [], oracle: [], baseline: [], safe: [] }]));
-  const { policy } = options;
+  const { policy, baselineExpectedGain } = options;
+  const predicted: number[] = [];
+  const actual: number[] = [];
   const total = crops.length * options.tasks.length;
   let done = 0;
   for (const { image, crop, clean, seedOf } of crops) {
@@ -88,6 +99,11 @@ export async function measureBlindUse(options: {
         const trust = policy[sample.chosen];
         if (!trust) throw new Error(`the automatic-choice policy has no decision for ${sample.chosen}`);
         g.safe.push(trust.use === 'group' ? sample.gain : baselineGain);
+        const prediction = trust.use === 'group' ? sample.predictedGain : (sample.nearest && baselineExpectedGain?.[sample.nearest]);
+        if (prediction !== null && prediction !== undefined) {
+          predicted.push(prediction);
+          actual.push(g.safe[g.safe.length - 1]);
+        }
       }
       options.onProgress?.(++done, total);
     }
@@ -109,5 +125,13 @@ export async function measureBlindUse(options: {
       baseline: summariseGains(all.flatMap((g) => g.baseline)),
       ...(policy ? { safe: summariseGains(all.flatMap((g) => g.safe)) } : {}),
     },
+    ...(policy
+      ? {
+        // Null when some crop has no prediction (no gain table for its model).
+        safePrediction: predicted.length && predicted.length === all.reduce((n, g) => n + g.safe.length, 0)
+          ? { r: pearson(predicted, actual), meanAbsError: predicted.reduce((sum, p, i) => sum + Math.abs(p - actual[i]), 0) / predicted.length }
+          : null,
+      }
+      : {}),
   };
 }

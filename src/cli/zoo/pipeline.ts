@@ -376,7 +376,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   // 9. Blind use: on the same crops, the automatic choice against the group that holds the
   //    degradation (Table 1's choice) and against the mix baseline.
   const blindUsePath = join(work, 'eval', 'blind-use.json');
-  if (existsSync(blindUsePath) && !(await readJson<BlindUseResult>(blindUsePath)).overall.safe) {
+  if (existsSync(blindUsePath) && !(await readJson<BlindUseResult>(blindUsePath)).safePrediction === undefined) {
     log('  blind use was measured before the automatic-choice policy existed: measuring it again');
     await rm(blindUsePath);
   }
@@ -384,6 +384,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     measureBlindUse({
       images: valImages, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 1,
       tasks, groups, baselineFile: onnxOf('baseline'), samples: calibration.samples, policy: autoChoice.policy,
+      baselineExpectedGain: autoChoice.baselineExpectedGain,
     }));
   await saveTimings();
 
