@@ -376,8 +376,8 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   // 9. Blind use: on the same crops, the automatic choice against the group that holds the
   //    degradation (Table 1's choice) and against the mix baseline.
   const blindUsePath = join(work, 'eval', 'blind-use.json');
-  if (existsSync(blindUsePath) && !(await readJson<BlindUseResult>(blindUsePath)).safePrediction === undefined) {
-    log('  blind use was measured before the automatic-choice policy existed: measuring it again');
+  if (existsSync(blindUsePath) && (await readJson<BlindUseResult>(blindUsePath)).safePrediction === undefined) {
+    log('  blind use was measured before the safe automatic choice was scored: measuring it again');
     await rm(blindUsePath);
   }
   const blindUse = await stage('blind-use', blindUsePath, timings, log, () =>
