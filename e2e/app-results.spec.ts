@@ -100,7 +100,8 @@ test.describe('results with the shipped models', () => {
     const policy = manifest.selection.autoChoice?.groups;
     test.skip(!policy, 'the installed manifest has no automatic-choice policy');
     // Colour scenes of 256 × 192: one tile each, so onnxruntime-node below restores exactly what the app does.
-    const set = await scenes(['jpeg', 'gaussian_blur', 'salt_pepper', 'sr']);
+    // With the shipped policy, Poisson noise keeps its group's model and the others fall back to the baseline.
+    const set = await scenes(['jpeg', 'gaussian_blur', 'salt_pepper', 'poisson_noise']);
     await uploadAndAnalyse(page, set.map((p) => p.upload));
     const expected = new Map<string, string>();
     for (const photo of set) {
@@ -110,6 +111,8 @@ test.describe('results with the shipped models', () => {
       expected.set(photo.name, model);
     }
     await test.info().attach('automatic.json', { body: JSON.stringify(Object.fromEntries(expected), null, 2), contentType: 'application/json' });
+    const models = [...expected.values()];
+    expect(models.includes('baseline') && models.some((m) => m !== 'baseline'), `these photos must exercise both a group and the baseline: ${models.join(', ')}`).toBe(true);
     const restored = await restoreAllAndDownload(page, set.length);
     try {
       for (const photo of set) {
