@@ -130,6 +130,23 @@ test.describe('results with the shipped models', () => {
     }
   });
 
+  test('the predicted gain follows the model in the menu: the automatic one, then a group the user picks', async ({ page }) => {
+    const calibration = manifest.selection.calibration;
+    test.skip(!calibration?.expectedGain || !calibration.baselineExpectedGain, 'the installed manifest has no gain table');
+    const photo = await generatedPhoto(1, 'salt_pepper');
+    await uploadAndAnalyse(page, [photo.upload]);
+    const shown = await shownAnalysis(page, photo.name);
+    const nearest = (await page.getByTestId('why-degradation').first().getAttribute('data-id'))!;
+    const gainOf = (model: string) => (model === 'baseline' ? calibration!.baselineExpectedGain![nearest as never] : calibration!.expectedGain![model][nearest as never]);
+    const predicted = page.getByTestId('model-predicted-gain');
+    expect(Number(await predicted.getAttribute('data-value'))).toBeCloseTo(gainOf(shown.automatic ?? shown.group), 9);
+    // Pick a group other than the automatic model: the prediction is that group's table entry.
+    const other = manifest.groups.find((g) => g.id !== shown.automatic)!.id;
+    await page.getByTestId('group-override').selectOption(other);
+    await expect(predicted).toHaveAttribute('data-value', String(gainOf(other)));
+    await expect(predicted).toContainText(`G${manifest.groups.findIndex((g) => g.id === other) + 1}`);
+  });
+
   test('a hazy photo shows the OOD badge with its distance above the threshold', async ({ page }) => {
     const set = await realPhotos(['haze']);
     await uploadAndAnalyse(page, set.map((p) => p.upload));

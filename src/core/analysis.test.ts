@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { automaticWithManifest } from './analysis';
+import { automaticWithManifest, predictedGainFor } from './analysis';
 import type { Manifest } from './manifest';
 import { selectGroup } from './selection';
 
@@ -48,5 +48,23 @@ describe('automaticWithManifest', () => {
 
   it('without a baseline the group restores whatever the policy says', () => {
     expect(automaticWithManifest(selection, manifest('baseline', false))).toMatchObject({ model: { kind: 'group', id: 'g-jpeg' }, reason: 'no-policy', predictedGain: 0.9 });
+  });
+});
+
+describe('predictedGainFor', () => {
+  it('any group the user picks: its gain-table entry for the nearest degradation; the baseline: its own row', () => {
+    const m = manifest('group');
+    expect(predictedGainFor(m, { kind: 'group', id: 'g-jpeg' }, selection)).toBe(selection.predictedGain);
+    expect(predictedGainFor(m, { kind: 'group', id: 'g-noise' }, selection)).toBe(0.1);
+    expect(predictedGainFor(m, { kind: 'baseline' }, selection)).toBe(0.4);
+  });
+
+  it('without a gain table, a group falls back to the distance line at its own distance', () => {
+    const line = { slope: -2, intercept: 10 };
+    const m = { ...manifest('group'), selection: { oodThreshold: 4, calibration: line } } as unknown as Manifest;
+    const noise = selection.groups.find((g) => g.id === 'g-noise')!;
+    expect(predictedGainFor(m, { kind: 'group', id: 'g-noise' }, selection)).toBeCloseTo(10 - 2 * noise.distance, 12);
+    expect(predictedGainFor(m, { kind: 'baseline' }, selection)).toBeNull();
+    expect(predictedGainFor({ ...m, selection: { oodThreshold: 4, calibration: null } } as unknown as Manifest, { kind: 'group', id: 'g-noise' }, selection)).toBeNull();
   });
 });

@@ -1,8 +1,9 @@
-import { automaticChoice, type AutomaticChoice } from './auto-choice';
+import { automaticChoice, type AutomaticChoice, type ModelChoice } from './auto-choice';
+import type { DegradationId } from './degradations/ids';
 import { analyseDegradation, type AnalyseOptions, type DdrAnalysis, type DdrProtocol, type FeatureExtractor } from './ddr-protocol';
 import type { RgbImage } from './image';
 import type { DescriptorSpec, Manifest } from './manifest';
-import { selectGroup, type SelectionResult } from './selection';
+import { predictGain, selectGroup, type SelectionResult } from './selection';
 
 /**
  * The analysis a user's photo gets, in the browser worker and in `grids select` / `grids restore`
@@ -29,14 +30,24 @@ export interface ImageAnalysis {
   automatic: AutomaticModel;
 }
 
+/**
+ * The predicted PSNR gain (dB) of restoring with `model`, before running it: a group's gain-table
+ * entry for the degradation nearest the photo (or the distance line without a table), or the
+ * baseline's entry. Null when the manifest has no calibration, or no baseline row for the baseline.
+ */
+export function predictedGainFor(manifest: Manifest, model: ModelChoice, selection: Pick<SelectionResult, 'groups' | 'degradations'>): number | null {
+  const calibration = manifest.selection.calibration;
+  const nearest = selection.degradations[0]?.id;
+  if (!calibration || nearest === undefined) return null;
+  if (model.kind === 'baseline') return calibration.baselineExpectedGain?.[nearest as DegradationId] ?? null;
+  const distance = selection.groups.find((g) => g.id === model.id)?.distance;
+  return distance === undefined ? null : predictGain(calibration, model.id, distance, nearest);
+}
+
 /** The safe automatic choice (auto-choice.ts) for a selection made with this manifest. */
 export function automaticWithManifest(selection: SelectionResult, manifest: Manifest): AutomaticModel {
   const choice = automaticChoice(selection.chosen, manifest.selection.autoChoice?.groups, !!manifest.baseline);
-  const nearest = selection.degradations[0]?.id;
-  const predictedGain = choice.model.kind === 'group'
-    ? selection.predictedGain
-    : (nearest !== undefined ? manifest.selection.calibration?.baselineExpectedGain?.[nearest as never] : undefined) ?? null;
-  return { ...choice, predictedGain };
+  return { ...choice, predictedGain: predictedGainFor(manifest, choice.model, selection) };
 }
 
 export function selectWithManifest(ggd: DdrAnalysis['ggd'], manifest: Manifest): SelectionResult {

@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
+import { predictedGainFor } from '../../../core/analysis';
 import type { Manifest } from '../../../core/manifest';
+import { formatGain } from '../analysis/format';
 import { cancelRestore, gridsChoice, restore, setOverride } from '../../engine/actions';
 import type { ModelChoice } from '../../inference/client';
 import { useAppStore } from '../../state/store';
@@ -28,6 +30,8 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
   const canRestore = ready && !!manifest && choice !== null;
   const automatic = item.analysis.status === 'done' ? item.analysis.result.automatic.model : null;
   const automaticName = !manifest || !automatic ? null : automatic.kind === 'baseline' ? 'Mix baseline' : manifest.groups.find((g) => g.id === automatic.id)?.name;
+  // What the model in the menu should gain, from the manifest's gain table: it follows an override.
+  const predicted = item.analysis.status === 'done' && manifest && choice ? predictedGainFor(manifest, choice, item.analysis.result) : null;
   // The baseline comparison is moot when GRIDS itself restores with the baseline.
   const gridsIsBaseline = choice?.kind === 'baseline';
 
@@ -59,6 +63,11 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
           ))}
         </select>
       </label>
+      {predicted !== null && (
+        <p className="muted small" data-testid="model-predicted-gain" data-value={predicted}>
+          Predicted gain with {choice?.kind === 'group' ? `G${(manifest?.groups.findIndex((g) => g.id === choice.id) ?? -1) + 1}` : 'the mix baseline'}: {formatGain(predicted)}
+        </p>
+      )}
       {manifest?.baseline && gridsIsBaseline && (
         <p className="muted small" data-testid="baseline-is-automatic">
           The automatic choice is already the mix baseline. To compare it with a group model, pick the group above.
