@@ -21,6 +21,11 @@
  * AUROC of the chosen distance, OOD against in-distribution, for the KL rules.
  *
  *   npm run study:selection -- [--descriptor public/models/descriptor.onnx --layer block_3] [--out F.json] [--label words]
+ *     [--pooled-only] [--crops-per-image N]
+ *
+ * --pooled-only scores the app's rule alone and skips the per-photo statistics (1056 analyses):
+ * for descriptors too slow for the whole study. --crops-per-image (default: the calibration's 4)
+ * takes fewer corners of each validation photo, the same crops as the calibration's first ones.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -53,6 +58,8 @@ const { values: args } = parseArgs({
     'val-images': { type: 'string', default: '../shared/data/photos/val' },
     out: { type: 'string' },
     label: { type: 'string' },
+    'pooled-only': { type: 'boolean', default: false },
+    'crops-per-image': { type: 'string' },
   },
 });
 
@@ -61,6 +68,11 @@ const manifest = parseManifest(JSON.parse(await readFile(`${args.models}/manifes
 const descriptorFile = args.descriptor ?? `${args.models}/${manifest.descriptor.file}`;
 const layer = args.layer ?? manifest.descriptor.layer;
 const shipped = args.descriptor === undefined && args.layer === undefined;
+const pooledOnly = args['pooled-only'];
+const cropsPerImage = args['crops-per-image'] === undefined ? preset.calibrationCrops : Number(args['crops-per-image']);
+if (!(Number.isInteger(cropsPerImage) && cropsPerImage >= 1 && cropsPerImage <= preset.calibrationCrops)) {
+  throw new Error(`--crops-per-image must be a whole number from 1 to ${preset.calibrationCrops}`);
+}
 const protocol = protocolOf(manifest.descriptor);
 const groups = manifest.groups.map((g) => ({ id: g.id, members: g.members as DegradationId[] }));
 const gram = ortCentredGram();
@@ -76,7 +88,8 @@ async function analysePhoto(image: RgbImage): Promise<PhotoStatistic> {
   const spatial = protocol.patchSize * protocol.patchSize;
   if (featureLength % spatial !== 0) throw new Error(`layer ${layer} is not at the patch's size (${featureLength} features per ${protocol.patchSize}-px patch)`);
   channels = featureLength / spatial;
-  return { ggd, channels: channelGgds(recorder.take(), channels) };
+  const features = recorder.take();
+  return { ggd, channels: pooledOnly ? [] : channelGgds(features, channels) };
 }
 
 // 1. References: pooled as the zoo builds them, and per photo.
@@ -98,7 +111,7 @@ if (shipped) {
   log('pooled references equal the manifest’s (σ to 1e-6, β to one grid step)');
 }
 const perPhoto = {} as Record<DegradationId, PhotoStatistic[]>;
-for (const task of DEGRADATION_IDS) {
+for (const task of pooledOnly ? [] : DEGRADATION_IDS) {
   perPhoto[task] = [];
   // The same degradation draws as the pooled references (references.ts degradeAll).
   for (let i = 0; i < training.length; i++) perPhoto[task].push(await analysePhoto(degrade(training[i], task, evalSeed(protocol.seed, task, i)).image));
@@ -108,7 +121,7 @@ for (const task of DEGRADATION_IDS) {
 // 2. The calibration crops (calibrate.ts), in and out of distribution.
 const validation = (await readImageFolder(args['val-images'])).map((l) => ({ name: l.name, image: l.image }));
 const crops: { source: string; kind: 'in' | 'ood'; statistic: PhotoStatistic }[] = [];
-for (const crop of calibrationCrops(validation, preset.eval.crop, preset.calibrationCrops, preset.eval.seed + 1)) {
+for (const crop of calibrationCrops(validation, preset.eval.crop, cropsPerImage, preset.eval.seed + 1)) {
   for (const task of DEGRADATION_IDS) crops.push({ source: task, kind: 'in', statistic: await analysePhoto(degrade(crop.clean, task, crop.seedOf(task)).image) });
   for (const ood of OOD_DEGRADATION_IDS) {
     crops.push({ source: ood, kind: 'ood', statistic: await analysePhoto(applyOodDegradation(crop.clean, ood, crop.seedOf('gaussian_blur') + 7).image) });
@@ -124,20 +137,23 @@ const klRule = (references: { id: string; ggd: Ggd }[]): Rule => (s) => {
   const r = selectGroup(s.ggd, references, groups);
   return { chosen: r.chosen, distance: r.chosenDistance };
 };
-const perPhotoMeans = DEGRADATION_IDS.map((id) => ({ id, ggd: groupGgd(perPhoto[id].map((p) => p.ggd)) }));
-const channelGroups = channelGroupReferences(Object.fromEntries(DEGRADATION_IDS.map((id) => [id, Array.from({ length: channels }, (_, c) => groupGgd(perPhoto[id].map((p) => p.channels[c])))])), groups);
 const labelled = (vector: (s: PhotoStatistic) => number[]) => DEGRADATION_IDS.flatMap((id) => perPhoto[id].map((p) => ({ label: id, vector: vector(p) })));
 const knnRule = (vector: (s: PhotoStatistic) => number[]): Rule => {
   const classify = createKnn(labelled(vector), 15);
   return (s) => ({ chosen: groupOf(classify(vector(s))) });
 };
-const rules: Record<string, Rule> = {
-  pooled: klRule(pooled),
-  'per-photo mean': klRule(perPhotoMeans),
-  'k-NN on (σ, β)': knnRule((s) => ggdVector(s.ggd)),
-  'per-channel KL': (s) => channelSelection(s.channels, channelGroups),
-  'per-channel k-NN': knnRule((s) => s.channels.flatMap(ggdVector)),
-};
+/** The rules that read the per-photo statistics (absent with --pooled-only). */
+function perPhotoRules(): Record<string, Rule> {
+  const perPhotoMeans = DEGRADATION_IDS.map((id) => ({ id, ggd: groupGgd(perPhoto[id].map((p) => p.ggd)) }));
+  const channelGroups = channelGroupReferences(Object.fromEntries(DEGRADATION_IDS.map((id) => [id, Array.from({ length: channels }, (_, c) => groupGgd(perPhoto[id].map((p) => p.channels[c])))])), groups);
+  return {
+    'per-photo mean': klRule(perPhotoMeans),
+    'k-NN on (σ, β)': knnRule((s) => ggdVector(s.ggd)),
+    'per-channel KL': (s) => channelSelection(s.channels, channelGroups),
+    'per-channel k-NN': knnRule((s) => s.channels.flatMap(ggdVector)),
+  };
+}
+const rules: Record<string, Rule> = { pooled: klRule(pooled), ...(pooledOnly ? {} : perPhotoRules()) };
 const results: Record<string, { accuracy: number; perDegradation: Record<string, number>; auroc: number | null }> = {};
 for (const [name, rule] of Object.entries(rules)) {
   const scored = crops.map((c) => ({ ...c, ...rule(c.statistic) }));
@@ -158,7 +174,7 @@ console.log(`| --- | ---: | ---: |${DEGRADATION_IDS.map(() => ' ---: |').join(''
 for (const [name, r] of Object.entries(results)) {
   console.log(`| ${name} | ${pct(r.accuracy)} | ${r.auroc === null ? '–' : r.auroc.toFixed(2)} | ${DEGRADATION_IDS.map((id) => (100 * r.perDegradation[id]).toFixed(0)).join(' | ')} |`);
 }
-const spread = DEGRADATION_IDS.map((id) => {
+const spread = pooledOnly ? [] : DEGRADATION_IDS.map((id) => {
   const logSigma = perPhoto[id].map((p) => Math.log(p.ggd.sigma)), logBeta = perPhoto[id].map((p) => Math.log(p.ggd.beta));
   const sd = (xs: number[]) => {
     const m = mean(xs);
@@ -166,7 +182,7 @@ const spread = DEGRADATION_IDS.map((id) => {
   };
   return { id, logSigma: { mean: mean(logSigma), sd: sd(logSigma) }, logBeta: { mean: mean(logBeta), sd: sd(logBeta) } };
 });
-console.log('\nPer-photo statistic, mean ± sd over the training photos:');
+if (spread.length) console.log('\nPer-photo statistic, mean ± sd over the training photos:');
 for (const s of spread) console.log(`  ${s.id.padEnd(15)} log σ ${s.logSigma.mean.toFixed(2)} ± ${s.logSigma.sd.toFixed(2)}   log β ${s.logBeta.mean.toFixed(2)} ± ${s.logBeta.sd.toFixed(2)}`);
 if (args.out) {
   await mkdir(dirname(args.out), { recursive: true });

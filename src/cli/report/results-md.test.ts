@@ -378,10 +378,10 @@ describe('resultsMarkdown: targets', () => {
     };
     const s8 = section(render(makeReport(), { selectionStudies: [study] }).markdown, 8);
     const studied = s8.slice(s8.indexOf('### What one photo'));
-    expect(studied).toContain('same 484 crops');
-    expect(row(studied, 'clean bicubic SR, block_3')).toEqual(['clean bicubic SR, block_3', 'pooled', '31.8 %', '25.0 %', '0.71']);
+    expect(studied).toContain('the Crops column');
+    expect(row(studied, 'clean bicubic SR, block_3')).toEqual(['clean bicubic SR, block_3', 'pooled', '484', '31.8 %', '25.0 %', '0.71']);
     expect(studied.split('\n').filter((l) => l.startsWith('| clean bicubic SR')).map((l) => cells(l)[1])).toEqual(['pooled', 'k-NN on (σ, β)']);
-    expect(studied).toMatch(/\| k-NN on \(σ, β\) \| 40\.0 % \| 25\.0 % \| – \|/);
+    expect(studied).toMatch(/\| k-NN on \(σ, β\) \| 484 \| 40\.0 % \| 25\.0 % \| – \|/);
     expect(section(render(makeReport()).markdown, 8)).not.toContain('### What one photo');
   });
 

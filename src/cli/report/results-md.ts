@@ -708,13 +708,13 @@ function blindUseLines(blind: BlindUseResult | undefined): string[] {
 function selectionStudyLines(studies: SelectionStudy[]): string[] {
   if (studies.length === 0) return [];
   const rows = studies.flatMap((s) => Object.entries(s.results).map(([rule, r]) => [
-    `${s.label}, ${s.layer}`, rule, pct(r.accuracy), pct(r.perDegradation.jpeg ?? NaN), r.auroc === null ? '–' : f2(r.auroc),
+    `${s.label}, ${s.layer}`, rule, String(s.crops), pct(r.accuracy), pct(r.perDegradation.jpeg ?? NaN), r.auroc === null ? '–' : f2(r.auroc),
   ]));
   return [
     '', '### What one photo\'s statistic can tell apart', '',
-    `\`npm run study:selection\` scores other rules on the same ${studies[0].crops} crops. "pooled" is the app's rule and references. "per-photo mean" keeps the rule but makes each reference the mean statistic of ${studies[0].photos} training photos analysed one by one, as a user's photo is. "k-NN" is a 15-nearest-neighbour vote over those per-photo statistics: it assumes no rule, so it estimates what the numbers themselves separate. "per-channel" fits one GGD per feature channel instead of the pooled PCA scores. A crop is right when the group chosen holds its degradation.`,
+    `\`npm run study:selection\` scores other rules on the calibration crops above (all of them, or with \`--crops-per-image\` the first corners of each photo; the Crops column). "pooled" is the app's rule and references. "per-photo mean" keeps the rule but makes each reference the mean statistic of ${studies[0].photos} training photos analysed one by one, as a user's photo is. "k-NN" is a 15-nearest-neighbour vote over those per-photo statistics: it assumes no rule, so it estimates what the numbers themselves separate. "per-channel" fits one GGD per feature channel instead of the pooled PCA scores. A crop is right when the group chosen holds its degradation.`,
     '',
-    table(['Descriptor, layer', 'Rule', 'Right group', 'JPEG', 'OOD AUROC'], rows, ['l', 'l', 'r', 'r', 'r']),
+    table(['Descriptor, layer', 'Rule', 'Crops', 'Right group', 'JPEG', 'OOD AUROC'], rows, ['l', 'l', 'r', 'r', 'r', 'r']),
   ];
 }
 
