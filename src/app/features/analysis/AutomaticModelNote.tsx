@@ -1,6 +1,6 @@
 import type { Manifest } from '../../../core/manifest';
 import type { AnalysisResult } from '../../inference/client';
-import { formatGain } from './format';
+import { formatGain, groupTag } from './format';
 
 /**
  * Which model restores when the user picks none, and why: the closest group where the held-out
@@ -9,8 +9,7 @@ import { formatGain } from './format';
 export function AutomaticModelNote({ result, manifest }: { result: AnalysisResult; manifest: Manifest }) {
   const { automatic } = result;
   if (automatic.reason === 'no-policy' || !automatic.evidence) return null;
-  const index = manifest.groups.findIndex((g) => g.id === result.chosen);
-  const tag = `G${index + 1}`;
+  const tag = groupTag(manifest.groups, result.chosen);
   const { routed, groupGain, baselineGain } = automatic.evidence;
   const model = automatic.model.kind === 'baseline' ? 'baseline' : automatic.model.id;
   const measured =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barFraction, formatDistance, formatGain } from './format';
+import { barFraction, formatDistance, formatGain, groupTag } from './format';
 
 describe('analysis formatting', () => {
   it('formats distances and gains', () => {
@@ -14,5 +14,14 @@ describe('analysis formatting', () => {
     expect(barFraction(1, 1, 3)).toBeCloseTo(0.08);
     expect(barFraction(3, 1, 3)).toBe(1);
     expect(barFraction(2, 2, 2)).toBe(1);
+  });
+});
+
+describe('groupTag', () => {
+  it('is the 1-based place in the manifest, or the id when the group is not listed', () => {
+    const groups = [{ id: 'group-1' }, { id: 'group-10' }];
+    expect(groupTag(groups, 'group-10')).toBe('G2');
+    expect(groupTag(groups, 'other')).toBe('other');
+    expect(groupTag(undefined, 'group-1')).toBe('group-1');
   });
 });

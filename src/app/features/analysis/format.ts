@@ -1,3 +1,9 @@
+/** "G3": a group's short tag, its 1-based place in the manifest (the id itself when it is not listed). */
+export function groupTag(groups: readonly { id: string }[] | undefined, id: string): string {
+  const index = groups?.findIndex((g) => g.id === id) ?? -1;
+  return index >= 0 ? `G${index + 1}` : id;
+}
+
 /** Distances are SRGA indices D = log10(KL + 1e-5) + 5: two decimals are all they carry. */
 export function formatDistance(distance: number): string {
   return Number.isFinite(distance) ? distance.toFixed(2) : '—';

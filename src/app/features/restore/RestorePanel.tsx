@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { predictedGainFor } from '../../../core/analysis';
 import type { Manifest } from '../../../core/manifest';
-import { formatGain } from '../analysis/format';
+import { formatGain, groupTag } from '../analysis/format';
 import { cancelRestore, gridsChoice, restore, setOverride } from '../../engine/actions';
 import type { ModelChoice } from '../../inference/client';
 import { useAppStore } from '../../state/store';
@@ -12,8 +12,7 @@ import { ResultSummary } from './ResultSummary';
 function modelLabel(model: ModelChoice | null, manifest: Manifest | undefined): string {
   if (!model) return 'GRIDS';
   if (model.kind === 'baseline') return 'Mix baseline';
-  const index = manifest?.groups.findIndex((g) => g.id === model.id) ?? -1;
-  return index >= 0 ? `GRIDS · G${index + 1}` : `GRIDS · ${model.id}`;
+  return `GRIDS · ${groupTag(manifest?.groups, model.id)}`;
 }
 
 const active = (r: RestoreState) => r.status === 'queued' || r.status === 'running';
@@ -65,7 +64,7 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
       </label>
       {predicted !== null && (
         <p className="muted small" data-testid="model-predicted-gain" data-value={predicted}>
-          Predicted gain with {choice?.kind === 'group' ? `G${(manifest?.groups.findIndex((g) => g.id === choice.id) ?? -1) + 1}` : 'the mix baseline'}: {formatGain(predicted)}
+          Predicted gain with {choice?.kind === 'group' ? groupTag(manifest?.groups, choice.id) : 'the mix baseline'}: {formatGain(predicted)}
         </p>
       )}
       {manifest?.baseline && gridsIsBaseline && (
