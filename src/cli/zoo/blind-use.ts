@@ -98,11 +98,12 @@ export async function measureBlindUse(options: {
       if (policy) {
         const trust = policy[sample.chosen];
         if (!trust) throw new Error(`the automatic-choice policy has no decision for ${sample.chosen}`);
-        g.safe.push(trust.use === 'group' ? sample.gain : baselineGain);
+        const safeGain = trust.use === 'group' ? sample.gain : baselineGain;
+        g.safe.push(safeGain);
         const prediction = trust.use === 'group' ? sample.predictedGain : (sample.nearest && baselineExpectedGain?.[sample.nearest]);
         if (prediction !== null && prediction !== undefined) {
           predicted.push(prediction);
-          actual.push(g.safe[g.safe.length - 1]);
+          actual.push(safeGain);
         }
       }
       options.onProgress?.(++done, total);

@@ -332,10 +332,15 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
 
   // 7. The gain table behind "prediction without inference": every group model on every
   //    degradation, on training photos the references did not use (never the validation photos).
-  const expectedGain = await stage('expected-gain', join(work, 'eval', 'expected-gain.json'), timings, log, async () => {
+  // The training photos after the reference ones: the gain table's, and the automatic choice's.
+  const gainTableImages = async () => {
     const all = await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages + preset.expectedGainImages, minSize: preset.ddr.patchSize });
     const images = all.slice(preset.ddr.referenceImages).map((l) => ({ name: l.name, image: l.image }));
     if (!images.length) throw new Error(`no training photos left after the ${preset.ddr.referenceImages} reference photos for the gain table`);
+    return images;
+  };
+  const expectedGain = await stage('expected-gain', join(work, 'eval', 'expected-gain.json'), timings, log, async () => {
+    const images = await gainTableImages();
     const result = await evaluate({ images, models: groups.map((g) => ({ name: g.id, file: g.file })), tasks, seed: preset.eval.seed + 3, crop: preset.eval.crop });
     const table: Record<string, Record<string, number>> = {};
     for (const g of groups) table[g.id] = Object.fromEntries(tasks.map((t) => [t, result.models[g.id].perTask[t]!.psnr - result.input.perTask[t]!.psnr]));
@@ -347,8 +352,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   //     crops the selection routed to it (the gain table's photos, so still never the validation
   //     ones). Also the baseline's row of the gain table, which predicts the gain where it restores.
   const autoChoice = await stage('auto-choice', join(work, 'eval', 'auto-choice.json'), timings, log, async () => {
-    const all = await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages + preset.expectedGainImages, minSize: preset.ddr.patchSize });
-    const images = all.slice(preset.ddr.referenceImages).map((l) => ({ name: l.name, image: l.image }));
+    const images = await gainTableImages();
     if (images.map((i) => i.name).join('\n') !== expectedGain.images.join('\n')) throw new Error('the training photos changed since the gain table was measured: delete eval/expected-gain.json and build again');
     const baselineEval = await evaluate({ images, models: [{ name: 'baseline', file: onnxOf('baseline') }], tasks, seed: preset.eval.seed + 3, crop: preset.eval.crop });
     const baselineExpectedGain = Object.fromEntries(tasks.map((t) => [t, baselineEval.models.baseline.perTask[t]!.psnr - baselineEval.input.perTask[t]!.psnr]));

@@ -41,7 +41,8 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
     switchedAt.current = performance.now();
   }, [running]);
 
-  const kinds: RestoreKind[] = alsoBaseline && manifest?.baseline && !gridsIsBaseline ? ['grids', 'baseline'] : ['grids'];
+  // enqueueRestore drops the baseline run when GRIDS itself restores with the baseline.
+  const kinds: RestoreKind[] = alsoBaseline && manifest?.baseline ? ['grids', 'baseline'] : ['grids'];
 
   return (
     <section className="card restore-panel" aria-labelledby={`restore-${item.id}`} data-testid="restore-panel">
