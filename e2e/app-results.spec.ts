@@ -9,9 +9,10 @@
  *
  * What the full zoo gets wrong on these photos is left out of the passing assertions, never hidden
  * (measured with `grids select` on the same files; docs/RESULTS.md §8–9 has the validation figures):
- * - JPEG goes to R-L, ringing or SR on all four real photos and on scenes 2–3 (qualities 40 and 33).
- *   The issue asks for it, so it is asserted below as a known failure (test.fail): it starts failing,
- *   loudly, the day the selection gets it right.
+ * - By distance alone, JPEG is closest to R-L, ringing or SR on all four real photos and on scenes 2–3
+ *   (qualities 40 and 33). The JPEG check (core/jpeg-check.ts) finds the block grid on all of them
+ *   (P(JPEG) 0.995–1.000 on the real photos, 0.71–1.00 on the scenes) and sends them to the JPEG group;
+ *   the JPEG test below asserts both the group and the card's note.
  * - Gaussian noise goes to the Poisson, S&P or JPEG group; scene 2's (σ ≈ 50) is even flagged OOD.
  * - Gaussian blur on scene 1 goes to {motion blur, defocus}: a blur group, not its own.
  * - Haze on the generated scenes 1–3 stays under the OOD threshold (2.9–3.4 against 3.52); even at the
@@ -88,25 +89,28 @@ test.describe('results with the shipped models', () => {
     await expectChosenGroupsContainTheirDegradation(page, await scenes(['poisson_noise', 'rl', 'ringing']));
   });
 
-  test('the chosen group contains the applied degradation: JPEG (known failure of the shipped zoo)', async ({ page }) => {
-    // Routed to R-L, ringing or SR on the real photos (header comment; 18 % of validation crops
-    // right in docs/RESULTS.md §8, and at most 25 % under any rule or descriptor of the selection
-    // study there). Remove test.fail once the selection gets JPEG right.
-    test.fail(true, 'the shipped zoo routes JPEG to R-L, ringing or SR');
-    await expectChosenGroupsContainTheirDegradation(page, await realPhotos(['jpeg']));
+  test('the chosen group contains the applied degradation: JPEG, on real photos and the generated scenes, through the JPEG check', async ({ page }) => {
+    // The distances alone send these to R-L, ringing or SR (header comment), so the card must also say
+    // that the JPEG check chose the group. (Where the check fires on another photo, the tests above fail:
+    // the JPEG group holds nothing else.)
+    const set = [...(await realPhotos(['jpeg'])), ...(await scenes(['jpeg']))];
+    await expectChosenGroupsContainTheirDegradation(page, set);
+    for (const photo of set) expect.soft((await shownAnalysis(page, photo.name)).jpegFired, photo.name).toBe(true);
   });
 
   test('by default each photo is restored with the model the manifest names for its chosen group, group or mix baseline', async ({ page }) => {
     const policy = manifest.selection.autoChoice?.groups;
     test.skip(!policy, 'the installed manifest has no automatic-choice policy');
     // Colour scenes of 256 × 192: one tile each, so onnxruntime-node below restores exactly what the app does.
-    // With the shipped policy, Poisson noise keeps its group's model and the others fall back to the baseline.
+    // With the shipped policy, Poisson noise and JPEG (sent by the JPEG check, whose route has its own
+    // decision) keep their group's model, and the others fall back to the baseline.
     const set = await scenes(['jpeg', 'gaussian_blur', 'salt_pepper', 'poisson_noise']);
     await uploadAndAnalyse(page, set.map((p) => p.upload));
     const expected = new Map<string, string>();
     for (const photo of set) {
       const shown = await shownAnalysis(page, photo.name);
-      const model = policy![shown.group].use === 'baseline' ? 'baseline' : shown.group;
+      const decision = shown.jpegFired ? manifest.selection.autoChoice!.jpegCheck ?? policy![shown.group] : policy![shown.group];
+      const model = decision.use === 'baseline' ? 'baseline' : shown.group;
       expect.soft(shown.automatic, `${photo.name} went to ${shown.group}`).toBe(model);
       expected.set(photo.name, model);
     }

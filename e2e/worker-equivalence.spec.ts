@@ -40,33 +40,42 @@ interface CliSelection {
   ggd: { sigma: number; beta: number };
   /** The model `grids restore` uses without --group: a group id or 'baseline'. */
   automatic: string;
+  jpegCheck: { probability: number; fired: boolean } | null;
 }
 
 test('analysis in the browser (wasm) equals `grids select` on the same image and manifest', async ({ browser }) => {
   const zoo = await testZoo();
-  const photo = await testPhoto(96, 80, { seed: 4, degradation: 'gaussian_blur' });
-  const png = join(WORK, 'analysis.png');
-  await writePhotoPng(photo, png);
-  const [node] = await cli<CliSelection[]>(['select', '--manifest', zoo.manifestPath, png]);
-
   const page = await openHarness(browser, server.url);
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
   await configureClient(page, zoo, { preferWebgpu: false, tile: 64, overlap: 16 });
-  const web = await page.evaluate((wire) => window.gridsHarness.client!.analyse(window.gridsHarness.image(wire)), photo.wire);
 
-  expect(web.backend).toBe('wasm');
-  expect(web.chosen).toBe(node.chosen);
-  // Both follow the manifest's automatic-choice policy for the chosen group.
-  expect(web.automatic.model).toEqual(node.automatic === 'baseline' ? { kind: 'baseline' } : { kind: 'group', id: node.automatic });
-  expect(Math.abs(web.chosenDistance - node.distance)).toBeLessThanOrEqual(1e-4);
-  expect(web.groups.map((g) => g.id)).toEqual(node.groups.map((g) => g.id));
-  for (const [mine, theirs] of [[web.groups, node.groups], [web.degradations, node.degradations]] as const) {
-    const byId = new Map(theirs.map((d) => [d.id, d.distance]));
-    for (const d of mine) expect(Math.abs(d.distance - byId.get(d.id)!), `${d.id} distance`).toBeLessThanOrEqual(1e-4);
+  // A blur, and a JPEG that the JPEG check (when the manifest has one) should see.
+  for (const [seed, degradation] of [[4, 'gaussian_blur'], [7, 'jpeg']] as const) {
+    const photo = await testPhoto(96, 80, { seed, degradation });
+    const png = join(WORK, `analysis-${degradation}.png`);
+    await writePhotoPng(photo, png);
+    const [node] = await cli<CliSelection[]>(['select', '--manifest', zoo.manifestPath, png]);
+    const web = await page.evaluate((wire) => window.gridsHarness.client!.analyse(window.gridsHarness.image(wire)), photo.wire);
+
+    expect(web.backend).toBe('wasm');
+    expect(web.chosen, degradation).toBe(node.chosen);
+    // Both follow the manifest's automatic-choice policy for the chosen group.
+    expect(web.automatic.model).toEqual(node.automatic === 'baseline' ? { kind: 'baseline' } : { kind: 'group', id: node.automatic });
+    expect(Math.abs(web.chosenDistance - node.distance)).toBeLessThanOrEqual(1e-4);
+    expect(web.groups.map((g) => g.id)).toEqual(node.groups.map((g) => g.id));
+    for (const [mine, theirs] of [[web.groups, node.groups], [web.degradations, node.degradations]] as const) {
+      const byId = new Map(theirs.map((d) => [d.id, d.distance]));
+      for (const d of mine) expect(Math.abs(d.distance - byId.get(d.id)!), `${d.id} distance`).toBeLessThanOrEqual(1e-4);
+    }
+    expect(web.ggd.sigma).toBeCloseTo(node.ggd.sigma, 4);
+    expect(web.ggd.beta).toBeCloseTo(node.ggd.beta, 4);
+    expect(web.jpegCheck === null, 'both or neither apply a JPEG check').toBe(node.jpegCheck === null);
+    if (web.jpegCheck && node.jpegCheck) {
+      expect(Math.abs(web.jpegCheck.probability - node.jpegCheck.probability)).toBeLessThanOrEqual(1e-3);
+      expect(web.jpegCheck.fired).toBe(node.jpegCheck.fired);
+    }
+    console.log(`[${zoo.source} zoo] ${degradation}: chose ${web.chosen} at ${web.chosenDistance.toFixed(4)} (CLI ${node.distance.toFixed(4)}), P(JPEG) ${web.jpegCheck?.probability.toFixed(4) ?? '–'} (CLI ${node.jpegCheck?.probability.toFixed(4) ?? '–'}), in ${web.milliseconds.toFixed(0)} ms`);
   }
-  expect(web.ggd.sigma).toBeCloseTo(node.ggd.sigma, 4);
-  expect(web.ggd.beta).toBeCloseTo(node.ggd.beta, 4);
-  console.log(`[${zoo.source} zoo] chose ${web.chosen} at ${web.chosenDistance.toFixed(4)} (CLI ${node.distance.toFixed(4)}) in ${web.milliseconds.toFixed(0)} ms`);
 
   // An image smaller than a descriptor patch is refused in the user's terms.
   const side = zoo.manifest.descriptor.input.patchSize - 1;

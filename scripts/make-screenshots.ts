@@ -10,9 +10,10 @@
  *   docs/screenshots/main.png     the sample photo with salt & pepper noise, analysed and restored, compare view
  *   docs/screenshots/heatmap.png  the similarity heatmap with the analysed photo's row, one of its cells hovered
  *   docs/screenshots/ood.png      the OOD badge on a real photo under haze
+ *   docs/screenshots/jpeg.png     the analysis card of a real photo under JPEG: the JPEG check's note
  *
  * Every screenshot shows what the app really did: the script fails (rather than saving a picture)
- * when the restore does not finish or the hazy photo does not get the badge.
+ * when the restore does not finish, the hazy photo does not get the badge, or the JPEG check does not fire.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -36,6 +37,8 @@ const SAMPLE_SEED = 7;
  * the same file the results e2e test checks. On the generated scenes haze mostly stays under the threshold.
  */
 const HAZY = 'dust-bowl-home' as const;
+/** The photo of jpeg.png: by distance alone its JPEG version is closest to R-L (e2e/app-results.spec.ts). */
+const JPEG_PHOTO = 'black-canyon' as const;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -123,6 +126,18 @@ async function ood(page: Page): Promise<void> {
   console.log(`ood.png: ${photo.name} → ${analysis.group}, distance ${analysis.distance.toFixed(3)} (badge shown)`);
 }
 
+async function jpeg(page: Page): Promise<void> {
+  const photo = await realPhoto(JPEG_PHOTO, 'jpeg');
+  await uploadAndAnalyse(page, [photo.upload]);
+  const analysis = await shownAnalysis(page, photo.name);
+  if (!analysis.jpegFired) throw new Error(`the JPEG check did not fire on ${photo.name} (went to ${analysis.group}); not saving jpeg.png`);
+  await page.mouse.move(0, 0);
+  const card = page.locator('[data-testid="analysis-card"][data-state="done"]');
+  await card.scrollIntoViewIfNeeded();
+  await card.screenshot({ path: join(OUT, 'jpeg.png') });
+  console.log(`jpeg.png: ${photo.name} → ${analysis.group} (JPEG check fired; automatic model ${analysis.automatic})`);
+}
+
 if (!existsSync(join(ROOT, 'dist/index.html'))) {
   console.error('dist/ is missing: run `npx vite build` first.');
   process.exit(1);
@@ -135,7 +150,7 @@ const browser = await chromium.launch({
   args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
-  for (const shoot of [main, ood]) {
+  for (const shoot of [main, ood, jpeg]) {
     // A fresh page each time, with no service worker (its "ready to work offline" toast is not the subject).
     const context = await browser.newContext({ viewport: VIEWPORT, baseURL: `http://127.0.0.1:${port}`, serviceWorkers: 'block', acceptDownloads: true });
     const page = await context.newPage();

@@ -50,6 +50,18 @@ describe('grids CLI end to end', () => {
     expect(Object.keys(manifest.selection.calibration!.expectedGain!).sort()).toEqual(manifest.groups.map((g) => g.id).sort());
     expect(report.calibration.gainPrediction.method).toBe('expected-gain');
     expect(Object.keys(report.timings)).toContain('search');
+    // The JPEG check: trained on the 3 reference photos × 11 degradations, published, and applied by
+    // the calibration (each sample carries its P(JPEG); a fired check chose the group holding JPEG).
+    const check = manifest.selection.jpegCheck!;
+    expect(check.weights.length).toBeGreaterThan(0);
+    const jpegGroup = manifest.groups.find((g) => g.members.includes('jpeg'))!.id;
+    const checkSamples = report.jpegCheck.samples as { source: string; probability: number }[];
+    expect(checkSamples).toHaveLength(3 * 11);
+    expect(report.jpegCheck.training.jpegCaught).toBe(checkSamples.filter((s) => s.source === 'jpeg' && s.probability >= check.threshold).length);
+    for (const s of report.calibration.samples as { jpegProbability: number; chosen: string }[]) {
+      expect(s.jpegProbability).toBeGreaterThanOrEqual(0);
+      if (s.jpegProbability >= check.threshold) expect(s.chosen).toBe(jpegGroup);
+    }
     // Blind use, on the calibration's crops: the automatic choice is the calibration's own gain; the
     // oracle (the group holding the degradation) equals it wherever the selection was right.
     type Sample = { kind: string; source: string; gain: number; correct: boolean };
@@ -77,7 +89,7 @@ describe('grids CLI end to end', () => {
   it('a second zoo run resumes: every stage is reported done and nothing retrains', async () => {
     const result = await runCli(['zoo', '--preset', 'tiny', '--images', train, '--val-images', val, '--work', work, '--out', out, '--workers', '2', '--backend', 'wasm']);
     expect(result.code, result.stderr).toBe(0);
-    for (const stage of ['ddr-layer', 'similarity', 'eval-single', 'eval-baseline', 'search', 'group-models', 'eval-grids', 'expected-gain', 'calibration', 'blind-use']) {
+    for (const stage of ['ddr-layer', 'similarity', 'jpeg-check', 'eval-single', 'eval-baseline', 'search', 'group-models', 'eval-grids', 'expected-gain', 'calibration', 'blind-use']) {
       expect(result.stderr).toContain(`[${stage}] done earlier`);
     }
     expect(result.stderr).not.toMatch(/training images from/);

@@ -38,8 +38,22 @@ describe('automaticWithManifest', () => {
   it('a distrusted group restores with the baseline, predicted by the baseline\'s gain on the nearest degradation', () => {
     expect(automaticWithManifest(selection, manifest('baseline'))).toEqual({
       model: { kind: 'baseline' }, reason: 'unreliable', predictedGain: 0.4,
-      evidence: { routed: 3, groupGain: -1, baselineGain: 0.5, use: 'baseline' },
+      evidence: { routed: 3, groupGain: -1, baselineGain: 0.5, use: 'baseline' }, viaJpegCheck: false,
     });
+  });
+
+  it('when the JPEG check sent the photo to its group, the check route\'s decision and JPEG\'s gains apply', () => {
+    // The input sits on the noise reference, so by distance it goes to g-noise (trusted by its own decision).
+    const fired = selectGroup({ sigma: 3, beta: 2 }, references, groups, { calibration, jpegCheck: { probability: 0.8, threshold: 0.5 } });
+    expect(fired.groups[0].id).toBe('g-noise');
+    expect(fired.chosen).toBe('g-jpeg');
+    const route = { routed: 5, groupGain: 1.5, baselineGain: 0.2, use: 'group' as const };
+    const m = manifest('baseline');
+    (m.selection.autoChoice as { jpegCheck?: unknown }).jpegCheck = route;
+    expect(automaticWithManifest(fired, m)).toEqual({ model: { kind: 'group', id: 'g-jpeg' }, reason: 'trusted', evidence: route, viaJpegCheck: true, predictedGain: 0.9 });
+    // The same photo without the check: g-noise's own decision, its gain on the nearest degradation.
+    const plain = selectGroup({ sigma: 3, beta: 2 }, references, groups, { calibration });
+    expect(automaticWithManifest(plain, m)).toMatchObject({ model: { kind: 'baseline' }, viaJpegCheck: false, predictedGain: 6 });
   });
 
   it('a trusted group restores itself, predicted by its own gain table entry', () => {

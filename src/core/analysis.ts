@@ -3,7 +3,8 @@ import type { DegradationId } from './degradations/ids';
 import { analyseDegradation, type AnalyseOptions, type DdrAnalysis, type DdrProtocol, type FeatureExtractor } from './ddr-protocol';
 import type { RgbImage } from './image';
 import type { DescriptorSpec, Manifest } from './manifest';
-import { predictGain, selectGroup, type SelectionResult } from './selection';
+import { jpegProbability, type JpegCheck } from './jpeg-check';
+import { predictGain, selectGroup, type SelectionOptions, type SelectionResult } from './selection';
 
 /**
  * The analysis a user's photo gets, in the browser worker and in `grids select` / `grids restore`
@@ -32,13 +33,13 @@ export interface ImageAnalysis {
 
 /**
  * The predicted PSNR gain (dB) of restoring with `model`, before running it: a group's gain-table
- * entry for the degradation nearest the photo (or the distance line without a table), or the
- * baseline's entry. Null when the manifest has no calibration, or no baseline row for the baseline.
+ * entry for the photo's likely degradation (the nearest, or JPEG when the JPEG check fired; the
+ * distance line without a table), or the baseline's entry. Null when the manifest has no calibration, or no baseline row for the baseline.
  */
-export function predictedGainFor(manifest: Manifest, model: ModelChoice, selection: Pick<SelectionResult, 'groups' | 'degradations'>): number | null {
+export function predictedGainFor(manifest: Manifest, model: ModelChoice, selection: Pick<SelectionResult, 'groups' | 'likelyDegradation'>): number | null {
   const calibration = manifest.selection.calibration;
-  const nearest = selection.degradations[0]?.id;
-  if (!calibration || nearest === undefined) return null;
+  const nearest = selection.likelyDegradation;
+  if (!calibration) return null;
   if (model.kind === 'baseline') return calibration.baselineExpectedGain?.[nearest as DegradationId] ?? null;
   const distance = selection.groups.find((g) => g.id === model.id)?.distance;
   return distance === undefined ? null : predictGain(calibration, model.id, distance, nearest);
@@ -46,15 +47,24 @@ export function predictedGainFor(manifest: Manifest, model: ModelChoice, selecti
 
 /** The safe automatic choice (auto-choice.ts) for a selection made with this manifest. */
 export function automaticWithManifest(selection: SelectionResult, manifest: Manifest): AutomaticModel {
-  const choice = automaticChoice(selection.chosen, manifest.selection.autoChoice?.groups, !!manifest.baseline);
+  const policy = manifest.selection.autoChoice;
+  const choice = automaticChoice(selection.chosen, policy?.groups, !!manifest.baseline, selection.jpegCheck?.fired ? policy?.jpegCheck : undefined);
   return { ...choice, predictedGain: predictedGainFor(manifest, choice.model, selection) };
 }
 
-export function selectWithManifest(ggd: DdrAnalysis['ggd'], manifest: Manifest): SelectionResult {
-  return selectGroup(ggd, manifest.references, manifest.groups, {
+export function selectWithManifest(statistic: Pick<DdrAnalysis, 'ggd' | 'summary'>, manifest: Manifest): SelectionResult {
+  return selectGroup(statistic.ggd, manifest.references, manifest.groups, {
     oodThreshold: manifest.selection.oodThreshold,
     calibration: manifest.selection.calibration,
+    jpegCheck: jpegCheckVerdict(statistic, manifest.selection.jpegCheck),
   });
+}
+
+/** The JPEG check's input to selectGroup, when there is a check; the analysis must carry a summary then. */
+export function jpegCheckVerdict(statistic: Pick<DdrAnalysis, 'summary'>, check: JpegCheck | undefined): SelectionOptions['jpegCheck'] {
+  if (!check) return undefined;
+  if (!statistic.summary) throw new RangeError('the JPEG check needs the descriptor\'s feature maps at the patch size, and this descriptor has none');
+  return { probability: jpegProbability(check, statistic.summary), threshold: check.threshold };
 }
 
 export async function analyseImage(
@@ -64,6 +74,6 @@ export async function analyseImage(
   options: AnalyseOptions,
 ): Promise<ImageAnalysis> {
   const statistic = await analyseDegradation([image], protocolOf(manifest.descriptor), extract, options);
-  const selection = selectWithManifest(statistic.ggd, manifest);
+  const selection = selectWithManifest(statistic, manifest);
   return { statistic, selection, automatic: automaticWithManifest(selection, manifest) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { automaticChoice, decideAutoChoice } from './auto-choice';
+import { automaticChoice, decideAutoChoice, decideRouteTrust } from './auto-choice';
 
 describe('decideAutoChoice', () => {
   it('trusts a group only where its model beat the baseline on the crops routed to it', () => {
@@ -37,7 +37,18 @@ describe('automaticChoice', () => {
   });
 
   it('without a policy or without a baseline, the chosen group restores (the paper)', () => {
-    expect(automaticChoice('bad', undefined, true)).toEqual({ model: { kind: 'group', id: 'bad' }, reason: 'no-policy', evidence: null });
+    expect(automaticChoice('bad', undefined, true)).toEqual({ model: { kind: 'group', id: 'bad' }, reason: 'no-policy', evidence: null, viaJpegCheck: false });
     expect(automaticChoice('bad', policy, false)).toMatchObject({ model: { kind: 'group', id: 'bad' }, reason: 'no-policy' });
+  });
+
+  it('when the JPEG check chose the group, the check route\'s decision applies, not the group\'s', () => {
+    const checkRoute = decideRouteTrust([{ groupGain: 1.1, baselineGain: 0 }, { groupGain: 0.3, baselineGain: 0.2 }]);
+    expect(checkRoute).toMatchObject({ routed: 2, use: 'group' });
+    expect(checkRoute.groupGain).toBeCloseTo(0.7, 12);
+    expect(checkRoute.baselineGain).toBeCloseTo(0.1, 12);
+    expect(automaticChoice('bad', policy, true, checkRoute)).toEqual({ model: { kind: 'group', id: 'bad' }, reason: 'trusted', evidence: checkRoute, viaJpegCheck: true });
+    const distrusted = decideRouteTrust([{ groupGain: -1, baselineGain: 0 }]);
+    expect(automaticChoice('good', policy, true, distrusted)).toMatchObject({ model: { kind: 'baseline' }, reason: 'unreliable', viaJpegCheck: true });
+    expect(decideRouteTrust([])).toEqual({ routed: 0, groupGain: null, baselineGain: null, use: 'baseline' });
   });
 });

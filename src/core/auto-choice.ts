@@ -6,6 +6,9 @@
  * is restored by the group's model and by the mix baseline. The app restores with the group only
  * where that beat the baseline on average, and with the baseline elsewhere. The user can still pick
  * any group.
+ *
+ * The JPEG check (jpeg-check.ts) is a route of its own: the crops it sends to the JPEG group are
+ * mostly JPEG, those the distances send there mostly are not, so each route gets its own decision.
  */
 
 /** Which model restores: a group of the manifest, or the mix baseline. */
@@ -42,15 +45,15 @@ export function decideAutoChoice(groupIds: readonly string[], samples: readonly 
     if (!known.has(s.chosen)) throw new Error(`a held-out crop was routed to "${s.chosen}", which is not one of the groups`);
     if (!Number.isFinite(s.groupGain) || !Number.isFinite(s.baselineGain)) throw new RangeError(`gains must be finite numbers, got ${JSON.stringify(s)}`);
   }
-  return Object.fromEntries(
-    groupIds.map((id) => {
-      const mine = samples.filter((s) => s.chosen === id);
-      if (!mine.length) return [id, { routed: 0, groupGain: null, baselineGain: null, use: 'baseline' }];
-      const groupGain = mean(mine.map((s) => s.groupGain));
-      const baselineGain = mean(mine.map((s) => s.baselineGain));
-      return [id, { routed: mine.length, groupGain, baselineGain, use: groupGain > baselineGain ? 'group' : 'baseline' }];
-    }),
-  );
+  return Object.fromEntries(groupIds.map((id) => [id, decideRouteTrust(samples.filter((s) => s.chosen === id))]));
+}
+
+/** The same rule for one route: the crops it sent to one model. */
+export function decideRouteTrust(routed: readonly Pick<RoutedGain, 'groupGain' | 'baselineGain'>[]): GroupTrust {
+  if (!routed.length) return { routed: 0, groupGain: null, baselineGain: null, use: 'baseline' };
+  const groupGain = mean(routed.map((s) => s.groupGain));
+  const baselineGain = mean(routed.map((s) => s.baselineGain));
+  return { routed: routed.length, groupGain, baselineGain, use: groupGain > baselineGain ? 'group' : 'baseline' };
 }
 
 export interface AutomaticChoice {
@@ -64,17 +67,25 @@ export interface AutomaticChoice {
   readonly reason: 'trusted' | 'unreliable' | 'no-policy';
   /** The held-out evidence behind the decision (null without a policy). */
   readonly evidence: GroupTrust | null;
+  /** The JPEG check chose the group, so the evidence is that of the check's route. */
+  readonly viaJpegCheck: boolean;
 }
 
-/** The model to restore with when the selection picked `chosen`. */
+/**
+ * The model to restore with when the selection picked `chosen`. `jpegCheckRoute` is the decision
+ * for the JPEG check's route, passed only when the check chose the group; without one, the group's
+ * own decision applies.
+ */
 export function automaticChoice(
   chosen: string,
   policy: Readonly<Record<string, GroupTrust>> | undefined,
   hasBaseline: boolean,
+  jpegCheckRoute?: GroupTrust,
 ): AutomaticChoice {
-  const evidence = policy?.[chosen];
-  if (!evidence || !hasBaseline) return { model: { kind: 'group', id: chosen }, reason: 'no-policy', evidence: evidence ?? null };
+  const viaJpegCheck = !!jpegCheckRoute;
+  const evidence = jpegCheckRoute ?? policy?.[chosen];
+  if (!evidence || !hasBaseline) return { model: { kind: 'group', id: chosen }, reason: 'no-policy', evidence: evidence ?? null, viaJpegCheck };
   return evidence.use === 'group'
-    ? { model: { kind: 'group', id: chosen }, reason: 'trusted', evidence }
-    : { model: { kind: 'baseline' }, reason: 'unreliable', evidence };
+    ? { model: { kind: 'group', id: chosen }, reason: 'trusted', evidence, viaJpegCheck }
+    : { model: { kind: 'baseline' }, reason: 'unreliable', evidence, viaJpegCheck };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ddrStatistic } from './ddr';
 import { analyseDegradation, cropPatches, jsCentredGram, planPatches, type DdrProtocol } from './ddr-protocol';
 import { createImage, type RgbImage } from './image';
+import { DescriptorSummary } from './jpeg-check';
 import { createRng } from './random';
 
 function randomImage(w: number, h: number, seed: number): RgbImage {
@@ -53,5 +54,19 @@ describe('DDR protocol', () => {
       expect(analysed.patches).toBe(24);
       expect(analysed.featureLength).toBe(8 * 8 * 3);
     }
+  });
+
+  it('summarises the same features for the JPEG check, each patch at its place in its image', async () => {
+    const images = [randomImage(40, 30, 1), randomImage(25, 25, 2)];
+    const boxes = planPatches(images, protocol);
+    const { rows } = await pixelFeatures(cropPatches(images, boxes, protocol.patchSize));
+    const direct = new DescriptorSummary(3, protocol.patchSize);
+    direct.add(rows, boxes);
+    for (const batch of [1, 7, 100]) {
+      expect((await analyseDegradation(images, protocol, pixelFeatures, { batch, gram: jsCentredGram })).summary).toEqual(direct.finish());
+    }
+    // Features that are not maps of the patch size have no summary.
+    const pooled = async (patches: RgbImage[]) => ({ rows: Float32Array.from(patches.flatMap((p) => [p.data[0], p.data[1], p.data[5]])), cols: 3 });
+    expect((await analyseDegradation(images, protocol, pooled, { gram: jsCentredGram })).summary).toBeNull();
   });
 });

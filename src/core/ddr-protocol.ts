@@ -2,6 +2,7 @@ import type { Ggd } from './ggd-types';
 import { cropImage, type RgbImage } from './image';
 import { createRng } from './random';
 import { centredGram, ddrStatisticFromGram, FlatFeaturesError, symmetrisedGram, type DdrStatistic } from './ddr';
+import { DescriptorSummary } from './jpeg-check';
 
 /**
  * How a set of images becomes one GGD: the ONE protocol used for the reference degradations (CLI,
@@ -74,6 +75,11 @@ export function cropPatches(images: readonly RgbImage[], boxes: readonly PatchBo
 export interface DdrAnalysis extends DdrStatistic {
   patches: number;
   featureLength: number;
+  /**
+   * Per-channel numbers of the same features that the JPEG check reads (jpeg-check.ts), with each
+   * patch's position in the image; null when the feature maps are not at the patch size.
+   */
+  summary: number[] | null;
 }
 
 /** Runs the protocol: patches → features (in batches) → DDR statistic. */
@@ -86,18 +92,22 @@ export async function analyseDegradation(
   const boxes = planPatches(images, protocol);
   const batch = Math.max(1, options.batch ?? 64);
   let stack: Float32Array | null = null;
+  let summary: DescriptorSummary | null = null;
   let cols = 0;
   for (let start = 0; start < boxes.length; start += batch) {
-    const patches = cropPatches(images, boxes.slice(start, start + batch), protocol.patchSize);
+    const batchBoxes = boxes.slice(start, start + batch);
+    const patches = cropPatches(images, batchBoxes, protocol.patchSize);
     const features = await extract(patches);
     if (!stack) {
       cols = features.cols;
       stack = new Float32Array(boxes.length * cols);
+      summary = DescriptorSummary.forRows(cols, protocol.patchSize);
     }
     if (features.cols !== cols || features.rows.length !== patches.length * cols) {
       throw new Error(`the descriptor returned ${features.rows.length} values for ${patches.length} patches of ${cols} features`);
     }
     stack.set(features.rows, start * cols);
+    summary?.add(features.rows, batchBoxes);
     options.onProgress?.(Math.min(start + batch, boxes.length), boxes.length);
   }
   const rows = boxes.length;
@@ -112,7 +122,7 @@ export async function analyseDegradation(
     }
     throw error;
   }
-  return { ...statistic, patches: boxes.length, featureLength: cols };
+  return { ...statistic, patches: boxes.length, featureLength: cols, summary: summary?.finish() ?? null };
 }
 
 

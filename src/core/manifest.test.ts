@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SUMMARY_FEATURES } from './jpeg-check';
 import { DEGRADATION_IDS, type DegradationId } from './degradations/ids.ts';
 import { formatPath, ManifestError, parseManifest, type Manifest } from './manifest.ts';
 
@@ -277,6 +278,32 @@ describe('parseManifest', () => {
         Object.assign(m.selection, { autoChoice: { description: '', groups: policy(m) } });
         delete (m as { baseline?: unknown }).baseline;
       }, 'manifest.selection.autoChoice', /no baseline/);
+    });
+
+    it('a JPEG check whose parts disagree in length, or with no group holding JPEG', () => {
+      const check = { features: SUMMARY_FEATURES, mean: [0, 1], scale: [1, 2], weights: [0.5, -0.5], bias: 0.1, threshold: 0.5, description: 'test' };
+      const withCheck = validManifest() as Fixture & { selection: { jpegCheck?: unknown } };
+      withCheck.selection.jpegCheck = check;
+      expect(parseManifest(withCheck).selection.jpegCheck?.weights).toEqual([0.5, -0.5]);
+      expectInvalid((m) => {
+        Object.assign(m.selection, { jpegCheck: { ...check, weights: [1] } });
+      }, 'manifest.selection.jpegCheck', /one value per summary entry/);
+      expectInvalid((m) => {
+        Object.assign(m.selection, { jpegCheck: { ...check, features: 'another-summary' } });
+      }, 'manifest.selection.jpegCheck.features');
+      expectInvalid((m) => {
+        const noJpeg = m.degradations.map((d) => d.id).filter((id) => id !== 'jpeg');
+        m.degradations = m.degradations.filter((d) => d.id !== 'jpeg');
+        m.references = m.references.filter((r) => r.id !== 'jpeg');
+        const keep = m.similarity.order.map((id, i) => (id === 'jpeg' ? -1 : i)).filter((i) => i >= 0);
+        for (const key of ['forward', 'reverse', 'symmetric'] as const) m.similarity[key] = keep.map((i) => keep.map((j) => m.similarity[key][i][j]));
+        m.similarity.order = noJpeg;
+        m.groups = m.groups.map((g) => ({ ...g, members: g.members.filter((id) => id !== 'jpeg') })).filter((g) => g.members.length > 0);
+        delete (m as { search?: unknown }).search;
+        delete (m as { singleTask?: unknown }).singleTask;
+        delete (m as { evaluation?: unknown }).evaluation;
+        Object.assign(m.selection, { jpegCheck: check });
+      }, 'manifest.selection.jpegCheck', /no group holds JPEG/);
     });
 
     it('lists every problem at once', () => {

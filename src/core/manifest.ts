@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { DEGRADATION_IDS, type DegradationId } from './degradations/ids.ts';
+import { SUMMARY_FEATURES } from './jpeg-check.ts';
 
 export const degradationIdSchema = z.enum(DEGRADATION_IDS);
 
@@ -138,6 +139,13 @@ export const groupSchema = z.object({
   model: modelInfoSchema,
 });
 
+const groupTrustSchema = z.object({
+  routed: z.number().int().nonnegative(),
+  groupGain: z.number().nullable(),
+  baselineGain: z.number().nullable(),
+  use: z.enum(['group', 'baseline']),
+});
+
 export const selectionSchema = z.object({
   /** Distances from the chosen group above this mean "out of distribution". */
   oodThreshold: z.number(),
@@ -159,12 +167,26 @@ export const selectionSchema = z.object({
   autoChoice: z.object({
     /** Free text: the photos, crops and rule behind the decisions. */
     description: z.string(),
-    groups: z.record(nonEmptyString, z.object({
-      routed: z.number().int().nonnegative(),
-      groupGain: z.number().nullable(),
-      baselineGain: z.number().nullable(),
-      use: z.enum(['group', 'baseline']),
-    })),
+    /** Per group, the crops the distances routed to it. */
+    groups: z.record(nonEmptyString, groupTrustSchema),
+    /** The crops the JPEG check sent to the JPEG group (absent without a check). */
+    jpegCheck: groupTrustSchema.optional(),
+  }).optional(),
+  /**
+   * The JPEG check (core/jpeg-check.ts): a logistic model over the descriptor's per-channel summary
+   * that sends a photo to the group holding JPEG. Absent: selection is the paper's distance rule alone.
+   */
+  jpegCheck: z.object({
+    features: z.literal(SUMMARY_FEATURES),
+    mean: z.array(z.number()).min(1),
+    scale: z.array(z.number().positive()).min(1),
+    weights: z.array(z.number()).min(1),
+    bias: z.number(),
+    threshold: z.number().gt(0).lt(1),
+    /** Free text: the photos and degradations it was trained on. */
+    description: z.string(),
+  }).refine((c) => c.mean.length === c.weights.length && c.scale.length === c.weights.length, {
+    message: 'mean, scale and weights need one value per summary entry',
   }).optional(),
 });
 
@@ -258,9 +280,16 @@ export const manifestSchema = z
       for (const id of groupIds) {
         if (!(id in autoChoice.groups)) ctx.addIssue({ code: 'custom', path: ['selection', 'autoChoice', 'groups'], message: `no decision for group '${id}'` });
       }
-      if (!m.baseline && Object.values(autoChoice.groups).some((g) => g.use === 'baseline')) {
+      if (autoChoice.jpegCheck && !m.selection.jpegCheck) {
+        ctx.addIssue({ code: 'custom', path: ['selection', 'autoChoice', 'jpegCheck'], message: 'a decision for the JPEG check, but there is no JPEG check' });
+      }
+      if (!m.baseline && [...Object.values(autoChoice.groups), ...(autoChoice.jpegCheck ? [autoChoice.jpegCheck] : [])].some((g) => g.use === 'baseline')) {
         ctx.addIssue({ code: 'custom', path: ['selection', 'autoChoice'], message: 'falls back to the mix baseline, but the manifest has no baseline' });
       }
+    }
+
+    if (m.selection.jpegCheck && !m.groups.some((g) => g.members.includes('jpeg'))) {
+      ctx.addIssue({ code: 'custom', path: ['selection', 'jpegCheck'], message: 'there is a JPEG check, but no group holds JPEG' });
     }
 
     for (const id of Object.keys(m.singleTask ?? {})) requireKnown(id, known, ['singleTask', id], ctx);

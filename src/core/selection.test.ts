@@ -107,6 +107,43 @@ describe('selectGroup', () => {
     expect(fallback.predictedGain).toBeCloseTo(6 - 1.5 * fallback.chosenDistance, 14);
   });
 
+  it('sends the input to the group holding JPEG when the JPEG check fires, and only then', () => {
+    const input = { sigma: 1.1, beta: 0.65 }; // a blur by the distances
+    const plain = selectGroup(input, reference, groups, { oodThreshold: 4 });
+    expect(plain.chosen).toBe('blur');
+    expect(plain.jpegCheck).toBeNull();
+    expect(plain.likelyDegradation).toBe(plain.degradations[0].id);
+
+    const calibration = { slope: 0, intercept: 0, expectedGain: { jpeg: { jpeg: 5.5, gaussian_blur: -2 }, blur: { gaussian_blur: 1, motion_blur: 1 } } };
+    const below = selectGroup(input, reference, groups, { oodThreshold: 4, calibration, jpegCheck: { probability: 0.49, threshold: 0.5 } });
+    expect(below.chosen).toBe('blur');
+    expect(below.jpegCheck).toEqual({ probability: 0.49, threshold: 0.5, fired: false });
+
+    const fired = selectGroup(input, reference, groups, { oodThreshold: 4, calibration, jpegCheck: { probability: 0.5, threshold: 0.5 } });
+    expect(fired.chosen).toBe('jpeg');
+    expect(fired.jpegCheck?.fired).toBe(true);
+    expect(fired.chosenDistance).toBe(fired.groups.find((g) => g.id === 'jpeg')!.distance);
+    // The ranking and the OOD verdict still come from the distances: the nearest group is the blur one.
+    expect(fired.groups).toEqual(plain.groups);
+    expect(fired.nearestGroupDistance).toBe(plain.chosenDistance);
+    expect(fired.likelyDegradation).toBe('jpeg');
+    expect(fired.predictedGain).toBe(5.5);
+  });
+
+  it('keeps OOD on the nearest group\'s distance when the JPEG check overrides the choice', () => {
+    const input = { sigma: 1.1, beta: 0.65 };
+    const nearest = selectGroup(input, reference, groups).chosenDistance;
+    const jpegDistance = selectGroup(input, reference, groups).groups.find((g) => g.id === 'jpeg')!.distance;
+    const between = (nearest + jpegDistance) / 2;
+    const fired = selectGroup(input, reference, groups, { oodThreshold: between, jpegCheck: { probability: 0.9, threshold: 0.5 } });
+    expect(fired.chosenDistance).toBeGreaterThan(between);
+    expect(fired.ood).toBe(false);
+    // Without a group holding JPEG the check cannot send anything anywhere.
+    const noJpeg = selectGroup(input, reference, groups.filter((g) => g.id !== 'jpeg'), { jpegCheck: { probability: 0.9, threshold: 0.5 } });
+    expect(noJpeg.chosen).toBe('blur');
+    expect(noJpeg.jpegCheck?.fired).toBe(false);
+  });
+
   it('validates groups and references with clear errors', () => {
     const input = { sigma: 1, beta: 1 };
     expect(() => selectGroup(input, reference, [])).toThrow(/at least one group/);

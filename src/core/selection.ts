@@ -3,9 +3,15 @@
  * parameters; the chosen group is the one with the least KL(GGD(group) ‖ GGD(input)), reported as
  * the SRGA distance D = log10(KL + 1e-5) + 5. The same distance flags out-of-distribution inputs
  * and, through a calibration, predicts the gain of the chosen model without running it.
+ *
+ * One addition to the paper: the distances cannot see JPEG here, so when the JPEG check
+ * (jpeg-check.ts) fires, the group holding JPEG is chosen instead. The ranking, the OOD flag and
+ * everything else still come from the distances.
  */
 import { ggdDistance, klGGD } from './ggd.ts';
 import type { Ggd } from './ggd-types.ts';
+
+const JPEG_ID = 'jpeg';
 
 export interface ReferenceDegradation {
   readonly id: string;
@@ -36,9 +42,19 @@ export function predictGain(calibration: GainCalibration, chosenGroup: string, c
 }
 
 export interface SelectionOptions {
-  /** Inputs whose chosen distance exceeds this are flagged OOD; no flag when absent. */
+  /** Inputs whose nearest group is farther than this are flagged OOD; no flag when absent. */
   readonly oodThreshold?: number;
   readonly calibration?: GainCalibration | null;
+  /** The JPEG check's verdict on the input (jpeg-check.ts); absent when the manifest has no check. */
+  readonly jpegCheck?: { readonly probability: number; readonly threshold: number };
+}
+
+/** The JPEG check's verdict, as selection used it. */
+export interface JpegCheckResult {
+  readonly probability: number;
+  readonly threshold: number;
+  /** The check fired, so the group holding JPEG was chosen whatever the distances said. */
+  readonly fired: boolean;
 }
 
 export interface RankedDistance {
@@ -50,15 +66,24 @@ export interface RankedDistance {
 }
 
 export interface SelectionResult {
-  /** Id of the group with the least distance (the first listed wins an exact tie). */
+  /**
+   * Id of the group with the least distance (the first listed wins an exact tie), or the group
+   * holding JPEG when the JPEG check fired.
+   */
   readonly chosen: string;
   readonly chosenDistance: number;
   /** All groups, ascending by distance. */
   readonly groups: RankedDistance[];
   /** All reference degradations, ascending by distance. */
   readonly degradations: RankedDistance[];
+  /** Distance to the nearest group: how far the input is from everything trained on. */
+  readonly nearestGroupDistance: number;
+  /** nearestGroupDistance is above the OOD threshold. */
   readonly ood: boolean;
   readonly predictedGain: number | null;
+  /** The degradation the gain prediction assumes: JPEG when the check fired, else the nearest one. */
+  readonly likelyDegradation: string;
+  readonly jpegCheck: JpegCheckResult | null;
 }
 
 /** GGD(C) = (1/n) Σ GGD(d_i): the mean of the members' sigma and beta (paper §5.2). */
@@ -117,13 +142,22 @@ export function selectGroup(
 
   const rankedGroups = rank(groupCandidates, input);
   const rankedDegradations = rank([...byId].map(([id, ggd]) => ({ id, ggd })), input);
-  const best = rankedGroups[0];
+  const nearest = rankedGroups[0];
+  const check = options.jpegCheck;
+  const jpegGroup = groups.find((g) => g.members.includes(JPEG_ID));
+  const fired = !!check && !!jpegGroup && check.probability >= check.threshold;
+  const best = fired ? rankedGroups.find((g) => g.id === jpegGroup!.id)! : nearest;
+  const likelyDegradation = fired ? JPEG_ID : rankedDegradations[0].id;
   return {
     chosen: best.id,
     chosenDistance: best.distance,
     groups: rankedGroups,
     degradations: rankedDegradations,
-    ood: oodThreshold !== undefined && best.distance > oodThreshold,
-    predictedGain: calibration ? predictGain(calibration, best.id, best.distance, rankedDegradations[0].id) : null,
+    // Distance from everything trained on, so the nearest group's, whichever group restores.
+    nearestGroupDistance: nearest.distance,
+    ood: oodThreshold !== undefined && nearest.distance > oodThreshold,
+    predictedGain: calibration ? predictGain(calibration, best.id, best.distance, likelyDegradation) : null,
+    likelyDegradation,
+    jpegCheck: check ? { probability: check.probability, threshold: check.threshold, fired } : null,
   };
 }

@@ -8,7 +8,7 @@
  */
 import type { Manifest } from '../../src/core/manifest';
 import type { Ggd } from '../../src/core/ggd-types';
-import type { RankedDistance } from '../../src/core/selection';
+import type { JpegCheckResult, RankedDistance } from '../../src/core/selection';
 import type { AutomaticModel } from '../../src/core/analysis';
 import type { ModelChoice } from '../../src/core/auto-choice';
 import type { Backend, BackendReport } from './backend';
@@ -40,9 +40,15 @@ export interface AnalysisResult {
   /** The group the selection picked (manifest group id). */
   chosen: string;
   chosenDistance: number;
+  /** Distance to the nearest group, the one the OOD badge compares with the threshold. */
+  nearestGroupDistance: number;
   ood: boolean;
   oodThreshold: number;
   predictedGain: number | null;
+  /** The degradation the gain prediction assumes: JPEG when the JPEG check fired, else the nearest. */
+  likelyDegradation: string;
+  /** The JPEG check's verdict; null when the manifest has no check. */
+  jpegCheck: JpegCheckResult | null;
   /**
    * The model restored with when the user picks none: the chosen group, or the mix baseline where the
    * manifest's policy found the group unreliable (core/auto-choice.ts), with its predicted gain.

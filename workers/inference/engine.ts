@@ -228,9 +228,12 @@ export function createEngine(host: EngineHost): InferenceEngine {
       return {
         chosen: selection.chosen,
         chosenDistance: selection.chosenDistance,
+        nearestGroupDistance: selection.nearestGroupDistance,
         ood: selection.ood,
         oodThreshold: manifest.selection.oodThreshold,
         predictedGain: selection.predictedGain,
+        likelyDegradation: selection.likelyDegradation,
+        jpegCheck: selection.jpegCheck,
         automatic,
         groups: selection.groups,
         degradations: selection.degradations,

@@ -26,8 +26,11 @@ function summary(image: string, analysis: ImageAnalysis) {
     image,
     chosen: s.chosen,
     distance: s.chosenDistance,
+    nearestGroupDistance: s.nearestGroupDistance,
     ood: s.ood,
     predictedGain: s.predictedGain,
+    /** The JPEG check's verdict (null without a check in the manifest); when it fired, `chosen` is the JPEG group. */
+    jpegCheck: s.jpegCheck,
     /** What `restore` uses without --group: the chosen group, or the baseline where the manifest's policy distrusts it. */
     automatic: modelName(analysis.automatic.model),
     automaticReason: analysis.automatic.reason,
@@ -56,7 +59,7 @@ async function analyser(manifestPath: string) {
 export function registerSelectRestore(program: Command): void {
   program
     .command('select')
-    .description('pick the group model for each image (DDR statistic → KL to each group), with distances, OOD flag and predicted gain')
+    .description('pick the group model for each image (DDR statistic → KL to each group, and the JPEG check), with distances, OOD flag and predicted gain')
     .argument('<images...>', 'image files')
     .option('--manifest <path>', 'model manifest', 'public/models/manifest.json')
     .action(async (images: string[], opts: { manifest: string }) => {
@@ -66,7 +69,8 @@ export function registerSelectRestore(program: Command): void {
         try {
           const analysis = await analyse(await readImage(path));
           const s = analysis.selection;
-          info(`${path}: ${s.chosen} (distance ${s.chosenDistance.toFixed(3)}${s.ood ? ', OUT OF DISTRIBUTION' : ''}${s.predictedGain !== null ? `, predicted gain ${s.predictedGain.toFixed(2)} dB` : ''}${describeAutomatic(analysis)})`);
+          const jpeg = s.jpegCheck?.fired ? `, JPEG blocks found (P ${s.jpegCheck.probability.toFixed(2)})` : '';
+          info(`${path}: ${s.chosen} (distance ${s.chosenDistance.toFixed(3)}${jpeg}${s.ood ? ', OUT OF DISTRIBUTION' : ''}${s.predictedGain !== null ? `, predicted gain ${s.predictedGain.toFixed(2)} dB` : ''}${describeAutomatic(analysis)})`);
           results.push(summary(path, analysis));
         } catch (error) {
           info(`${path}: skipped, ${(error as Error).message.split('\n')[0]}`);

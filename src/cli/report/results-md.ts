@@ -8,7 +8,8 @@ import type { ReferenceSet } from '../similarity/references';
 import type { SelectionStudy } from '../study/selection-study';
 import type { BlindUseResult } from '../zoo/blind-use';
 import type { AutoChoiceResult } from '../zoo/auto-choice';
-import type { CalibrationResult, CalibrationSample } from '../zoo/calibrate';
+import type { JpegCheckTraining } from '../zoo/jpeg-check';
+import { oodDistanceOf, type CalibrationResult, type CalibrationSample } from '../zoo/calibrate';
 import type { FromScratchGroup, LayerCandidate } from '../zoo/pipeline';
 import type { ZooPreset } from '../zoo/presets';
 import { heatmapSvg } from './heatmap-svg';
@@ -66,6 +67,8 @@ export interface ResultsReport {
   blindUse?: BlindUseResult;
   /** The safe automatic choice's held-out measurement and policy (absent in older reports). */
   autoChoice?: AutoChoiceResult;
+  /** The JPEG check's training (absent in older reports). */
+  jpegCheck?: Pick<JpegCheckTraining, 'training'> & { check: { threshold: number; description: string } };
   calibration: Omit<CalibrationResult, 'samples' | 'gainPrediction'> & {
     samples: ResultsSample[];
     gainPrediction?: CalibrationResult['gainPrediction'];
@@ -629,7 +632,7 @@ function selectionSection(report: ResultsReport): string[] {
   const out = [
     '## 8. Selection accuracy',
     '',
-    `Each of ${images} validation photo(s)${crops ? ` (${crops} corner crop(s) each, ${report.preset.eval.crop} px)` : ''} degraded by each of the ${DEGRADATION_IDS.length} degradations (calibration seed ${report.preset.eval.seed + 1}); a crop counts as correct when the group chosen by the DDR distance contains its degradation. ` +
+    `Each of ${images} validation photo(s)${crops ? ` (${crops} corner crop(s) each, ${report.preset.eval.crop} px)` : ''} degraded by each of the ${DEGRADATION_IDS.length} degradations (calibration seed ${report.preset.eval.seed + 1}); a crop counts as correct when the group chosen (by the DDR distance, ${report.jpegCheck ? 'and the JPEG check where it fires; see below' : 'the paper\'s rule alone'}) contains its degradation. ` +
       `Overall: **${pct(cal.selectionAccuracy.overall)}** of ${inDist.length} crops.`,
     '',
   ];
@@ -659,20 +662,70 @@ function selectionSection(report: ResultsReport): string[] {
   });
   out.push(table(['Source', ...groupIds], confusion, ['l', ...groupIds.map(() => 'r' as const)]));
   out.push('', `Groups: ${groups.map((g) => `${g.id} = {${names(g.members)}}`).join('; ')}.`);
-  return [...out, ...blindUseLines(report.blindUse), ...autoChoiceLines(report.autoChoice, groups)];
+  return [...out, ...jpegCheckLines(report, groups), ...blindUseLines(report.blindUse), ...autoChoiceLines(report.autoChoice, groups, report.jpegCheck?.check.threshold)];
+}
+
+/** The check on the automatic choice's held-out training photos, where it was measured (nothing when it was not). */
+function heldOutRow(auto: AutoChoiceResult | undefined, fired: (s: { jpegProbability?: number }) => boolean): string[][] {
+  if (!auto || !auto.samples.every((s) => s.jpegProbability !== undefined)) return [];
+  const jpeg = auto.samples.filter((s) => s.source === 'jpeg');
+  const others = auto.samples.filter((s) => s.source !== 'jpeg');
+  return [[`held-out training crops (the automatic choice's)`, `${jpeg.filter(fired).length} / ${jpeg.length}`, `${others.filter(fired).length} / ${others.length}`]];
+}
+
+/** The JPEG check: what it was trained on, and on the calibration crops what it caught and what it changed. */
+function jpegCheckLines(report: ResultsReport, groups: { id: string; members: DegradationId[] }[]): string[] {
+  const out = ['', '### The JPEG check', ''];
+  const trained = report.jpegCheck;
+  const inDist = report.calibration.samples.filter((s) => s.kind === 'in');
+  if (!trained || !inDist.every((s) => s.jpegProbability !== undefined && s.nearestGroup !== undefined)) {
+    return [...out, `The JPEG check was ${NOT_MEASURED} (the zoo predates it): the groups above are the distance rule's alone.`];
+  }
+  const threshold = trained.check.threshold;
+  const fired = (s: { jpegProbability?: number }) => (s.jpegProbability ?? 0) >= threshold;
+  const jpeg = inDist.filter((s) => s.source === 'jpeg');
+  const others = inDist.filter((s) => s.source !== 'jpeg');
+  const falseBy = new Map<string, number>();
+  for (const s of others.filter(fired)) falseBy.set(s.source, (falseBy.get(s.source) ?? 0) + 1);
+  const holds = (groupId: string, source: string) => groups.find((g) => g.id === groupId)?.members.includes(source as DegradationId) ?? false;
+  const paperRight = inDist.filter((s) => holds(s.nearestGroup!, s.source)).length;
+  const oods = report.calibration.samples.filter((s) => s.kind === 'ood');
+  const t = trained.training;
+  out.push(
+    `The distance rule cannot see JPEG (at most 25 % of JPEG crops right under any rule, layer or descriptor of the study below). The check looks for JPEG's 8×8 block grid in the same descriptor features: per feature channel, the energy on block boundaries against that inside blocks, with a few shape statistics, read by a ${trained.check.description}. When P(JPEG) ≥ ${threshold}, the group holding JPEG restores, whatever the distances say; the OOD badge still uses the distance to the nearest group (core/jpeg-check.ts).`,
+    '',
+    table(['Photos', 'JPEG caught', 'Other degradations called JPEG'], [
+      ['training (its own data)', `${t.jpegCaught} / ${t.jpeg}`, `${t.falseCalls} / ${t.others}`],
+      ...heldOutRow(report.autoChoice, fired),
+      [`validation crops (above)`, `${jpeg.filter(fired).length} / ${jpeg.length}`, `${others.filter(fired).length} / ${others.length}${falseBy.size ? ` (${[...falseBy].map(([src, n]) => `${degradationName(src)} ${n}`).join(', ')})` : ''}`],
+      ...(oods.length ? [['out-of-distribution crops', '–', `${oods.filter(fired).length} / ${oods.length}`]] : []),
+    ], ['l', 'r', 'r']),
+    '',
+    `On the validation crops the distance rule alone picks the right group for ${pct(paperRight / inDist.length)} (JPEG: ${pct(jpeg.filter((s) => holds(s.nearestGroup!, s.source)).length / jpeg.length)}); with the check, ${pct(inDist.filter((s) => s.correct).length / inDist.length)} (JPEG: ${pct(jpeg.filter((s) => s.correct).length / jpeg.length)}).`,
+  );
+  return out;
 }
 
 /** The policy behind the app's default model: per group, the held-out crops routed to it. */
-function autoChoiceLines(auto: AutoChoiceResult | undefined, groups: { id: string; members: DegradationId[] }[]): string[] {
+function autoChoiceLines(auto: AutoChoiceResult | undefined, groups: { id: string; members: DegradationId[] }[], jpegCheckThreshold: number | undefined): string[] {
   const out = ['', '### The safe automatic choice', ''];
   if (!auto) return [...out, `The safe automatic choice was ${NOT_MEASURED} (the zoo predates the stage).`];
   const gain = (v: number | null) => (v === null ? '–' : signed(v));
+  // With a JPEG check, its route is decided apart: the group rows count only the crops the distances sent.
+  const route = auto.jpegCheckRoute;
+  const jpegGroup = groups.find((g) => g.members.includes('jpeg'));
+  const byCheck = (x: AutoChoiceResult['samples'][number]) => !!route && jpegCheckThreshold !== undefined && (x.jpegProbability ?? 0) >= jpegCheckThreshold;
   const rows = groups.map((g) => {
     const t = auto.policy[g.id];
-    const routed = auto.samples.filter((x) => x.chosen === g.id);
+    const routed = auto.samples.filter((x) => x.chosen === g.id && !byCheck(x));
     const right = routed.filter((x) => g.members.includes(x.source)).length;
     return [g.id, names(g.members), String(t.routed), t.routed ? pct(right / t.routed) : '–', gain(t.groupGain), gain(t.baselineGain), t.use === 'group' ? 'the group' : '**mix baseline**'];
   });
+  if (route && jpegGroup) {
+    const sent = auto.samples.filter(byCheck);
+    const right = sent.filter((x) => jpegGroup.members.includes(x.source)).length;
+    rows.push([`${jpegGroup.id}, by the JPEG check`, names(jpegGroup.members), String(route.routed), route.routed ? pct(right / route.routed) : '–', gain(route.groupGain), gain(route.baselineGain), route.use === 'group' ? 'the group' : '**mix baseline**']);
+  }
   out.push(
     `The app restores with the group its selection picks only where that group's model beat the mix baseline on held-out crops routed to it; elsewhere it restores with the baseline and says why (core/auto-choice.ts). Measured on ${auto.samples.length} crops: ${auto.cropsPerImage} corner crop(s) of ${auto.crop ?? 'full'} px of ${auto.images.length} training photo(s) that neither the references nor the validation used, each degraded by each of the ${DEGRADATION_IDS.length} degradations. "Right" is the share of the routed crops whose degradation the group holds; gains are PSNR (dB, RGB) over the degraded input. The blind-use table above scores this policy on the validation crops, which it never saw.`,
     '',
@@ -689,7 +742,7 @@ function blindUseLines(blind: BlindUseResult | undefined): string[] {
   const safe = !!blind.overall.safe;
   const safeCells = (g?: { meanGain: number; worseThanInput: number }) => (safe ? (g ? cells(g) : ['–', '–']) : []);
   out.push(
-    `The same crops restored ${safe ? 'four' : 'three'} ways: by the group the selection chose (the paper's rule), by the group that contains the crop's degradation (what section 2 measures), by the mix baseline${safe ? ', and by the safe automatic choice, what the app does (the chosen group, or the baseline where the group proved unreliable on held-out photos; next subsection)' : ''}. Gain is PSNR (dB, RGB) over the degraded input; "worse" is the share of crops restored below the input's PSNR.`,
+    `The same crops restored ${safe ? 'four' : 'three'} ways: by the group the selection chose (the paper's rule, with the JPEG check where the zoo has one), by the group that contains the crop's degradation (what section 2 measures), by the mix baseline${safe ? ', and by the safe automatic choice, what the app does (the chosen group, or the baseline where the group proved unreliable on held-out photos; next subsection)' : ''}. Gain is PSNR (dB, RGB) over the degraded input; "worse" is the share of crops restored below the input's PSNR.`,
     '',
     table(['Degradation', 'Crops', 'Chosen group: gain', 'worse', 'Right group: gain', 'worse', 'Mix baseline: gain', 'worse', ...(safe ? ['Safe automatic: gain', 'worse'] : [])],
       [
@@ -724,8 +777,8 @@ function oodSection(report: ResultsReport, link: string, figures: Record<string,
   const inDist = cal.samples.filter((s) => s.kind === 'in');
   const oodSources = [...OOD_DEGRADATION_IDS.filter((o) => cal.samples.some((s) => s.source === o)), ...new Set(cal.samples.filter((s) => s.kind === 'ood' && !(OOD_DEGRADATION_IDS as readonly string[]).includes(s.source)).map((s) => s.source))];
   const categories = [
-    { label: 'in-distribution (11 degradations)', values: inDist.map((s) => s.chosenDistance) },
-    ...oodSources.map((src) => ({ label: degradationName(src), values: cal.samples.filter((s) => s.source === src).map((s) => s.chosenDistance) })),
+    { label: 'in-distribution (11 degradations)', values: inDist.map(oodDistanceOf) },
+    ...oodSources.map((src) => ({ label: degradationName(src), values: cal.samples.filter((s) => s.source === src).map(oodDistanceOf) })),
   ];
   figures['ood-distances.svg'] = stripPlotSvg(categories, {
     title: 'Distance to the chosen group, by source',
@@ -739,7 +792,7 @@ function oodSection(report: ResultsReport, link: string, figures: Record<string,
   });
   const flagged = DEGRADATION_IDS.map((id) => {
     const mine = inDist.filter((s) => s.source === id);
-    return { id, above: mine.filter((s) => s.chosenDistance > t).length, n: mine.length };
+    return { id, above: mine.filter((s) => oodDistanceOf(s) > t).length, n: mine.length };
   }).filter((f) => f.above > 0);
   return [
     '## 9. Out-of-distribution calibration',

@@ -1,9 +1,11 @@
-import { decideAutoChoice, type GroupTrust } from '../../core/auto-choice';
+import { decideAutoChoice, decideRouteTrust, type GroupTrust } from '../../core/auto-choice';
 import type { DegradationId } from '../../core/degradations/ids';
 import { degrade } from '../../core/degradations/registry';
 import { analyseDegradation, type DdrProtocol, type FeatureExtractor } from '../../core/ddr-protocol';
 import type { Ggd } from '../../core/ggd-types';
 import { psnr } from '../../core/metrics';
+import { jpegCheckVerdict } from '../../core/analysis';
+import type { JpegCheck } from '../../core/jpeg-check';
 import { selectGroup } from '../../core/selection';
 import type { EvalImage } from '../eval/evaluate';
 import { loadSession, ortCentredGram, restoreImageTo8Bit } from '../onnx/ort-node';
@@ -27,6 +29,8 @@ export interface AutoChoiceSample {
   /** The single degradation nearest the input, and its distance. */
   nearest: string;
   nearestDistance: number;
+  /** P(JPEG) from the JPEG check; absent without a check. */
+  jpegProbability?: number;
   inputPsnr: number;
   /** PSNR gain (dB) of the chosen group's model over the degraded input. */
   groupGain: number;
@@ -40,7 +44,23 @@ export interface AutoChoiceResult {
   crop: number | null;
   seed: number;
   samples: AutoChoiceSample[];
+  /** Per group, from the crops the distances routed to it. */
   policy: Record<string, GroupTrust>;
+  /** From the crops the JPEG check sent to the JPEG group (absent without a check). */
+  jpegCheckRoute?: GroupTrust;
+}
+
+/**
+ * The decisions: the JPEG check's route on its own (the crops where it fired), each group on the
+ * crops the distances routed to it. Pure, so a stored measurement can be decided again.
+ */
+export function decidePolicy(groupIds: readonly string[], samples: readonly AutoChoiceSample[], jpegCheckThreshold?: number): Pick<AutoChoiceResult, 'policy' | 'jpegCheckRoute'> {
+  if (jpegCheckThreshold === undefined) return { policy: decideAutoChoice(groupIds, samples) };
+  const viaCheck = (s: AutoChoiceSample) => s.jpegProbability !== undefined && s.jpegProbability >= jpegCheckThreshold;
+  return {
+    policy: decideAutoChoice(groupIds, samples.filter((s) => !viaCheck(s))),
+    jpegCheckRoute: decideRouteTrust(samples.filter(viaCheck)),
+  };
 }
 
 export async function measureAutoChoice(options: {
@@ -54,6 +74,8 @@ export async function measureAutoChoice(options: {
   groups: { id: string; members: DegradationId[]; file: string }[];
   baselineFile: string;
   tasks: DegradationId[];
+  /** The JPEG check selection applies (jpeg-check.ts), as the app does. */
+  jpegCheck?: JpegCheck;
   onProgress?: (done: number, total: number) => void;
 }): Promise<AutoChoiceResult> {
   if (!options.images.length) throw new Error('the automatic choice needs held-out training photos, and none are left');
@@ -64,8 +86,8 @@ export async function measureAutoChoice(options: {
   for (const { image, crop, clean, seedOf } of crops) {
     for (const source of options.tasks) {
       const degraded = degrade(clean, source, seedOf(source)).image;
-      const { ggd } = await analyseDegradation([degraded], options.protocol, options.extract, { gram: ortCentredGram() });
-      const selection = selectGroup(ggd, options.references, options.groups);
+      const statistic = await analyseDegradation([degraded], options.protocol, options.extract, { gram: ortCentredGram() });
+      const selection = selectGroup(statistic.ggd, options.references, options.groups, { jpegCheck: jpegCheckVerdict(statistic, options.jpegCheck) });
       const { chosen } = selection;
       const group = options.groups.find((g) => g.id === chosen)!;
       const inputPsnr = psnr(degraded, clean);
@@ -74,6 +96,7 @@ export async function measureAutoChoice(options: {
       samples.push({
         image, crop, source, chosen, chosenDistance: selection.chosenDistance, runnerUpDistance: selection.groups[1]?.distance ?? null,
         nearest: selection.degradations[0].id, nearestDistance: selection.degradations[0].distance,
+        ...(selection.jpegCheck ? { jpegProbability: selection.jpegCheck.probability } : {}),
         inputPsnr, groupGain: await gainOf(group.file), baselineGain: await gainOf(null),
       });
       options.onProgress?.(samples.length, total);
@@ -85,6 +108,6 @@ export async function measureAutoChoice(options: {
     crop: options.crop,
     seed: options.seed,
     samples,
-    policy: decideAutoChoice(options.groups.map((g) => g.id), samples),
+    ...decidePolicy(options.groups.map((g) => g.id), samples, options.jpegCheck?.threshold),
   };
 }

@@ -65,6 +65,8 @@ export async function measureBlindUse(options: {
   samples: CalibrationSample[];
   /** The automatic-choice policy (core/auto-choice.ts); without it there is no `safe` column. */
   policy?: Record<string, GroupTrust>;
+  /** The policy's decision for the JPEG check's route, and the check's threshold: applies where the check fired. */
+  jpegCheckRoute?: { trust: GroupTrust; threshold: number };
   /** The baseline's mean gain per degradation (the gain table's photos): predicts the gain where the baseline restores. */
   baselineExpectedGain?: Record<string, number>;
   onProgress?: (done: number, total: number) => void;
@@ -96,11 +98,13 @@ export async function measureBlindUse(options: {
       const baselineGain = await gainOf(options.baselineFile, degraded, clean, inputPsnr);
       g.baseline.push(baselineGain);
       if (policy) {
-        const trust = policy[sample.chosen];
+        const route = options.jpegCheckRoute;
+        const viaCheck = !!route && sample.jpegProbability !== undefined && sample.jpegProbability >= route.threshold;
+        const trust = viaCheck ? route!.trust : policy[sample.chosen];
         if (!trust) throw new Error(`the automatic-choice policy has no decision for ${sample.chosen}`);
         const safeGain = trust.use === 'group' ? sample.gain : baselineGain;
         g.safe.push(safeGain);
-        const prediction = trust.use === 'group' ? sample.predictedGain : (sample.nearest && baselineExpectedGain?.[sample.nearest]);
+        const prediction = trust.use === 'group' ? sample.predictedGain : baselineExpectedGainFor(sample, baselineExpectedGain);
         if (prediction !== null && prediction !== undefined) {
           predicted.push(prediction);
           actual.push(safeGain);
@@ -135,4 +139,10 @@ export async function measureBlindUse(options: {
       }
       : {}),
   };
+}
+
+/** The baseline's gain-table entry for the degradation the calibration sample's selection assumed. */
+function baselineExpectedGainFor(sample: CalibrationSample, table: Record<string, number> | undefined): number | undefined {
+  const likely = sample.likelyDegradation ?? sample.nearest;
+  return likely === undefined ? undefined : table?.[likely];
 }

@@ -5,6 +5,8 @@ import { analyseDegradation, type DdrProtocol, type FeatureExtractor } from '../
 import type { Ggd } from '../../core/ggd-types';
 import { cropImage, type RgbImage } from '../../core/image';
 import { psnr } from '../../core/metrics';
+import { jpegCheckVerdict } from '../../core/analysis';
+import type { JpegCheck } from '../../core/jpeg-check';
 import { selectGroup } from '../../core/selection';
 import { auroc, linearFit, pearson, youdenThreshold, type LinearFit } from '../../core/calibration-stats';
 import { evalSeed, type EvalImage } from '../eval/evaluate';
@@ -30,6 +32,14 @@ export interface CalibrationSample {
   kind: 'in' | 'ood';
   chosen: string;
   chosenDistance: number;
+  /** The nearest group, the paper's choice (absent in calibrations before the JPEG check: chosen then). */
+  nearestGroup?: string;
+  /** Distance to the nearest group, the one the OOD threshold applies to (absent in calibrations before the JPEG check: chosenDistance then). */
+  nearestGroupDistance?: number;
+  /** P(JPEG) from the JPEG check; absent without a check. */
+  jpegProbability?: number;
+  /** The degradation the gain prediction assumes (selection's likelyDegradation); absent before the JPEG check: nearest then. */
+  likelyDegradation?: DegradationId;
   /** The single degradation nearest the input, and its distance. */
   nearest: DegradationId;
   nearestDistance: number;
@@ -48,6 +58,11 @@ export interface CalibrationResult {
   gainFit: LinearFit;
   /** Pearson r between predicted and actual gain, for the predictor the manifest uses. */
   gainPrediction: { method: 'expected-gain' | 'linear'; r: number };
+}
+
+/** The distance the OOD threshold applies to: the nearest group's, which is the chosen one's unless the JPEG check overrode it. */
+export function oodDistanceOf(sample: Pick<CalibrationSample, 'chosenDistance' | 'nearestGroupDistance'>): number {
+  return sample.nearestGroupDistance ?? sample.chosenDistance;
 }
 
 /** Up to four crops of `size` px at the corners of the image (fewer when the image is small). */
@@ -94,6 +109,8 @@ export async function calibrate(options: {
   cropsPerImage?: number;
   /** expectedGain[groupId][degradation], measured on photos other than these. */
   expectedGain?: Record<string, Record<string, number>>;
+  /** The JPEG check selection applies (jpeg-check.ts), as the app does. */
+  jpegCheck?: JpegCheck;
   onProgress?: (done: number, total: number) => void;
 }): Promise<CalibrationResult> {
   const { references, groups, protocol, extract } = options;
@@ -102,12 +119,22 @@ export async function calibrate(options: {
   const total = crops.length * (options.tasks.length + OOD_DEGRADATION_IDS.length);
   let done = 0;
   const select = async (image: RgbImage) => {
-    const { ggd } = await analyseDegradation([image], protocol, extract, { gram: ortCentredGram() });
-    const selection = selectGroup(ggd, references, groups);
+    const statistic = await analyseDegradation([image], protocol, extract, { gram: ortCentredGram() });
+    const selection = selectGroup(statistic.ggd, references, groups, { jpegCheck: jpegCheckVerdict(statistic, options.jpegCheck) });
     const nearest = selection.degradations[0];
     // The manifest's predictor (core/selection predictGain), minus the linear fallback fitted below.
-    const predictedGain = options.expectedGain?.[selection.chosen]?.[nearest.id] ?? null;
-    return { selection, nearest: { nearest: nearest.id as DegradationId, nearestDistance: nearest.distance }, predictedGain };
+    const predictedGain = options.expectedGain?.[selection.chosen]?.[selection.likelyDegradation] ?? null;
+    return {
+      selection,
+      nearest: {
+        nearestGroup: selection.groups[0].id,
+        nearestGroupDistance: selection.nearestGroupDistance,
+        ...(selection.jpegCheck ? { jpegProbability: selection.jpegCheck.probability } : {}),
+        likelyDegradation: selection.likelyDegradation as DegradationId,
+        nearest: nearest.id as DegradationId, nearestDistance: nearest.distance,
+      },
+      predictedGain,
+    };
   };
   for (const { image, crop, clean, seedOf } of crops) {
     for (const task of options.tasks) {
@@ -135,7 +162,7 @@ export async function calibrate(options: {
   const inDist = samples.filter((s) => s.kind === 'in');
   const gainFit = linearFit(inDist.map((s) => s.chosenDistance), inDist.map((s) => s.gain!));
   const oodDist = samples.filter((s) => s.kind === 'ood');
-  const youden = youdenThreshold(oodDist.map((s) => s.chosenDistance), inDist.map((s) => s.chosenDistance));
+  const youden = youdenThreshold(oodDist.map(oodDistanceOf), inDist.map(oodDistanceOf));
   const perDegradation: Record<string, number> = {};
   for (const task of options.tasks) {
     const mine = inDist.filter((s) => s.source === task);
@@ -144,7 +171,7 @@ export async function calibrate(options: {
   return {
     samples,
     oodThreshold: youden.threshold,
-    ood: { auroc: auroc(oodDist.map((s) => s.chosenDistance), inDist.map((s) => s.chosenDistance)), tpr: youden.tpr, fpr: youden.fpr },
+    ood: { auroc: auroc(oodDist.map(oodDistanceOf), inDist.map(oodDistanceOf)), tpr: youden.tpr, fpr: youden.fpr },
     selectionAccuracy: { overall: inDist.filter((s) => s.correct).length / inDist.length, perDegradation },
     gainFit,
     gainPrediction: inDist.every((s) => s.predictedGain !== null)

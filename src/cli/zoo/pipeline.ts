@@ -22,7 +22,8 @@ import { train } from '../train/trainer';
 import type { BackendChoice } from '../tf/backend';
 import { calibrate, type CalibrationResult } from './calibrate';
 import { measureBlindUse, type BlindUseResult } from './blind-use';
-import { measureAutoChoice, type AutoChoiceResult } from './auto-choice';
+import { decidePolicy, measureAutoChoice, type AutoChoiceResult } from './auto-choice';
+import { trainJpegCheck, type JpegCheckTraining } from './jpeg-check';
 import type { ZooPreset } from './presets';
 
 /**
@@ -59,6 +60,8 @@ export interface ZooReport {
   timings: Record<string, number>;
   layerChoice: { chosen: DdrLayer; fixedByPreset: boolean; candidates: LayerCandidate[]; rule?: string };
   references: ReferenceSet;
+  /** Absent in reports of zoos built before the stage existed. */
+  jpegCheck?: JpegCheckTraining;
   evaluation: { single: EvalResult; baseline: EvalResult; grids: EvalResult };
   search: unknown;
   groupModels: { trained: FromScratchGroup[]; files: Record<string, string> };
@@ -255,6 +258,27 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   await saveTimings();
   if (o.stopAfter === 'similarity') return null;
 
+  // 3b. The JPEG check (core/jpeg-check.ts), on the references' photos, each analysed alone as a
+  //     user's photo is. The stages below that select (automatic choice, calibration) apply it.
+  const jpegCheck = await stage('jpeg-check', join(work, 'similarity', 'jpeg-check.json'), timings, log, async () => {
+    const result = await trainJpegCheck({
+      images: await referenceImages(), tasks, protocol, extract, seed: preset.eval.seed + 7,
+      onProgress: (done, total) => { if (done % 110 === 0 || done === total) log(`  JPEG check: ${done}/${total} analyses`); },
+    });
+    const t = result.training;
+    log(`  JPEG check on its training photos: ${t.jpegCaught}/${t.jpeg} JPEG caught, ${t.falseCalls}/${t.others} others called JPEG`);
+    return result;
+  });
+  // Outputs measured before the check existed select without it: measure them again.
+  for (const [path, what] of [[join(work, 'eval', 'auto-choice.json'), 'automatic choice'], [join(work, 'calibration.json'), 'calibration']] as const) {
+    if (existsSync(path) && !(await readJson<{ samples: { jpegProbability?: number }[] }>(path)).samples.some((s) => s.jpegProbability !== undefined)) {
+      log(`  the ${what} was measured without the JPEG check: measuring it again`);
+      await rm(path);
+      await rm(join(work, 'eval', 'blind-use.json'), { force: true });
+    }
+  }
+  await saveTimings();
+
   // 4. Evaluation of the single-task models (each on its own degradation) and the baseline.
   const evalCommon = { images: valImages, seed: preset.eval.seed, crop: preset.eval.crop };
   const single = await stage('eval-single', join(work, 'eval', 'single.json'), timings, log, async () => {
@@ -348,6 +372,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   });
   await saveTimings();
 
+  const blindUsePath = join(work, 'eval', 'blind-use.json');
   // 7b. The safe automatic choice: per group, whether its model beat the mix baseline on held-out
   //     crops the selection routed to it (the gain table's photos, so still never the validation
   //     ones). Also the baseline's row of the gain table, which predicts the gain where it restores.
@@ -359,7 +384,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     const progressEvery = Math.max(1, Math.round(images.length * preset.calibrationCrops * tasks.length / 10));
     const measured = await measureAutoChoice({
       images, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 5, protocol, extract,
-      references: references.references, groups, baselineFile: onnxOf('baseline'), tasks,
+      references: references.references, groups, baselineFile: onnxOf('baseline'), tasks, jpegCheck: jpegCheck.check,
       onProgress: (done, total) => { if (done % progressEvery === 0 || done === total) log(`  automatic choice: ${done}/${total} crops`); },
     });
     for (const [id, t] of Object.entries(measured.policy)) {
@@ -367,19 +392,31 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     }
     return { ...measured, baselineExpectedGain };
   });
+  {
+    // Decided again from the measured crops, so that a measurement stored by older code follows this
+    // code's rule (the JPEG check's route decides apart from the distance routes).
+    const decided = decidePolicy(groups.map((g) => g.id), autoChoice.samples, jpegCheck.check.threshold);
+    if (JSON.stringify(decided.policy) !== JSON.stringify(autoChoice.policy) || JSON.stringify(decided.jpegCheckRoute) !== JSON.stringify(autoChoice.jpegCheckRoute)) {
+      log('  the automatic choice was decided by an older rule: deciding it again from its measured crops');
+      Object.assign(autoChoice, decided);
+      await atomicWrite(join(work, 'eval', 'auto-choice.json'), JSON.stringify(autoChoice, null, 2));
+      await rm(blindUsePath, { force: true });
+    }
+    const route = autoChoice.jpegCheckRoute;
+    if (route) log(`  JPEG check route: ${route.routed} crops; group ${route.groupGain?.toFixed(2) ?? '–'} dB, baseline ${route.baselineGain?.toFixed(2) ?? '–'} dB; restores with the ${route.use}`);
+  }
   await saveTimings();
 
   // 8. Calibration of the OOD threshold and the gain prediction, on the validation photos.
   const calibration = await stage('calibration', join(work, 'calibration.json'), timings, log, () =>
     calibrate({
       images: valImages, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 1, protocol, extract,
-      references: references.references, groups, tasks, expectedGain: expectedGain.table,
+      references: references.references, groups, tasks, expectedGain: expectedGain.table, jpegCheck: jpegCheck.check,
     }));
   await saveTimings();
 
   // 9. Blind use: on the same crops, the automatic choice against the group that holds the
   //    degradation (Table 1's choice) and against the mix baseline.
-  const blindUsePath = join(work, 'eval', 'blind-use.json');
   if (existsSync(blindUsePath) && (await readJson<BlindUseResult>(blindUsePath)).safePrediction === undefined) {
     log('  blind use was measured before the safe automatic choice was scored: measuring it again');
     await rm(blindUsePath);
@@ -388,6 +425,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     measureBlindUse({
       images: valImages, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 1,
       tasks, groups, baselineFile: onnxOf('baseline'), samples: calibration.samples, policy: autoChoice.policy,
+      jpegCheckRoute: autoChoice.jpegCheckRoute ? { trust: autoChoice.jpegCheckRoute, threshold: jpegCheck.check.threshold } : undefined,
       baselineExpectedGain: autoChoice.baselineExpectedGain,
     }));
   await saveTimings();
@@ -439,9 +477,11 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
         baselineExpectedGain: autoChoice.baselineExpectedGain,
       },
       autoChoice: {
-        description: `${autoChoice.samples.length} crops (${preset.eval.crop} px, ${preset.calibrationCrops} corners) of ${autoChoice.images.length} training photos that neither the references nor the validation used, each degraded by each of the ${tasks.length} degradations; a group restores only where its model beat the mix baseline on average over the crops routed to it`,
+        description: `${autoChoice.samples.length} crops (${preset.eval.crop} px, ${preset.calibrationCrops} corners) of ${autoChoice.images.length} training photos that neither the references nor the validation used, each degraded by each of the ${tasks.length} degradations; a group restores only where its model beat the mix baseline on average over the crops routed to it${autoChoice.jpegCheckRoute ? '; the crops the JPEG check sent to the JPEG group are decided apart from those the distances sent there' : ''}`,
         groups: autoChoice.policy,
+        ...(autoChoice.jpegCheckRoute ? { jpegCheck: autoChoice.jpegCheckRoute } : {}),
       },
+      jpegCheck: jpegCheck.check,
     },
     search: { delta: preset.delta, partition, verifications: search.verifications.map((v: { group: DegradationId[]; deltaP: number; passed: boolean; order: number; phase: string }) => ({ group: v.group, deltaP: v.deltaP, passed: v.passed, order: v.order, phase: v.phase })) },
     evaluation: { tables: { rows, units: 'dB', description: `PSNR (RGB) on ${preset.eval.crop}px centre crops of ${valImages.length} validation photos, one fixed degradation draw per photo (seed ${preset.eval.seed})` } },
@@ -450,7 +490,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const report: ZooReport = {
     preset, command: o.command,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform, node: process.version },
-    timings, layerChoice, references, evaluation: { single, baseline, grids }, search, groupModels, expectedGain, autoChoice, calibration, blindUse,
+    timings, layerChoice, references, jpegCheck, evaluation: { single, baseline, grids }, search, groupModels, expectedGain, autoChoice, calibration, blindUse,
   };
   await atomicWrite(join(work, 'zoo-report.json'), JSON.stringify(report, null, 2));
   // Group GGDs are derived from the references, but logging them helps when reading a build log.

@@ -3,7 +3,8 @@ import { analyse } from '../../engine/actions';
 import type { ImageItem } from '../../state/types';
 import { formatDuration } from '../restore/eta';
 import { AutomaticModelNote } from './AutomaticModelNote';
-import { formatDistance, formatGain } from './format';
+import { formatDistance, formatGain, groupTag } from './format';
+import { JpegCheckNote } from './JpegCheckNote';
 import { OodBadge } from './OodBadge';
 import { WhyPanel } from './WhyPanel';
 
@@ -48,9 +49,10 @@ function AnalysisResultView({ item, manifest }: { item: ImageItem; manifest: Man
   const names = new Map(manifest.degradations.map((d) => [d.id as string, d.name]));
   // The gain of the model that restores by default (the group, or the baseline that replaces it).
   const predictedGain = result.automatic.predictedGain;
+  const damage = result.jpegCheck?.fired ? 'JPEG' : 'the closest kind of damage';
   return (
     <>
-      <p className="chosen-label muted small">Closest group</p>
+      <p className="chosen-label muted small">{result.jpegCheck?.fired ? 'Chosen group' : 'Closest group'}</p>
       <p className={`chosen-group ${(group?.name.length ?? 0) > 40 ? 'is-long' : ''}`} data-testid="chosen-group" data-group-id={result.chosen}>
         <span className="group-tag">G{index + 1}</span> {group?.name ?? result.chosen}
       </p>
@@ -66,6 +68,15 @@ function AnalysisResultView({ item, manifest }: { item: ImageItem; manifest: Man
           <dt>Distance</dt>
           <dd data-testid="chosen-distance">{formatDistance(result.chosenDistance)}</dd>
         </div>
+        {result.jpegCheck?.fired && result.groups[0] && result.groups[0].id !== result.chosen && (
+          // The OOD badge reads this one: the JPEG group can be far by distance from a photo that is not unusual.
+          <div>
+            <dt>Closest by distance</dt>
+            <dd data-testid="nearest-group-distance">
+              {groupTag(manifest.groups, result.groups[0].id)} · {formatDistance(result.nearestGroupDistance)}
+            </dd>
+          </div>
+        )}
         {predictedGain !== null && (
           <div>
             <dt>Predicted gain</dt>
@@ -81,17 +92,18 @@ function AnalysisResultView({ item, manifest }: { item: ImageItem; manifest: Man
           </dd>
         </div>
       </dl>
+      <JpegCheckNote result={result} manifest={manifest} />
       {predictedGain !== null && (
         <p className="muted small">
           {result.automatic.model.kind === 'baseline'
-            ? "Predicted before running any model: the mix baseline's measured gain on the closest kind of damage."
+            ? `Predicted before running any model: the mix baseline's measured gain on ${damage}.`
             : manifest.selection.calibration?.expectedGain
-              ? "Predicted before running any model: this group's measured gain on the closest kind of damage."
+              ? `Predicted before running any model: this group's measured gain on ${damage}.`
               : 'Predicted from the distance alone, before running any model.'}
         </p>
       )}
       <AutomaticModelNote result={result} manifest={manifest} />
-      {result.ood && <OodBadge distance={result.chosenDistance} threshold={result.oodThreshold} />}
+      {result.ood && <OodBadge distance={result.nearestGroupDistance} threshold={result.oodThreshold} />}
       <WhyPanel result={result} manifest={manifest} />
     </>
   );

@@ -17,6 +17,8 @@ export function WhyPanel({ result, manifest }: { result: AnalysisResult; manifes
         The photo's deep-feature statistics (a generalized Gaussian fit) are compared with each group's, by KL
         divergence, reported as the distance D = log₁₀(KL + 10⁻⁵) + 5. Smaller is more similar; the closest group's
         model restores the photo.
+        {result.jpegCheck &&
+          ' One exception: that statistic cannot see JPEG\'s 8×8 blocks, so a second check looks for them in the same features, and when it finds them the JPEG group restores instead.'}
       </p>
       <DistanceTable
         caption="Distance to each group"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barFraction, formatDistance, formatGain, groupTag } from './format';
+import { barFraction, formatDistance, formatGain, formatProbability, groupTag } from './format';
 
 describe('analysis formatting', () => {
   it('formats distances and gains', () => {
@@ -23,5 +23,14 @@ describe('groupTag', () => {
     expect(groupTag(groups, 'group-10')).toBe('G2');
     expect(groupTag(groups, 'other')).toBe('other');
     expect(groupTag(undefined, 'group-1')).toBe('group-1');
+  });
+});
+
+describe('formatProbability', () => {
+  it('rounds to whole percent and never shows a certain 0 % or 100 %', () => {
+    expect(formatProbability(0.487)).toBe('49 %');
+    expect(formatProbability(0.004)).toBe('< 1 %');
+    expect(formatProbability(0.9996)).toBe('> 99 %');
+    expect(formatProbability(0.99)).toBe('99 %');
   });
 });

@@ -20,3 +20,10 @@ export function barFraction(distance: number, min: number, max: number): number 
   if (!(max > min) || !Number.isFinite(distance)) return 1;
   return 0.08 + (0.92 * (distance - min)) / (max - min);
 }
+
+/** A probability as a percentage a reader takes in at a glance: "97 %", "< 1 %", "> 99 %". */
+export function formatProbability(p: number): string {
+  if (p < 0.01) return '< 1 %';
+  if (p > 0.99) return '> 99 %';
+  return `${Math.round(p * 100)} %`;
+}

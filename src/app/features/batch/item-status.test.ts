@@ -25,7 +25,7 @@ describe('itemStatus', () => {
   });
 
   it('flags unusual (out-of-distribution) images and analysis failures', () => {
-    const result = { chosen: 'g', chosenDistance: 5, ood: true, oodThreshold: 4, predictedGain: null, automatic: { model: { kind: 'group' as const, id: 'g' }, reason: 'no-policy' as const, evidence: null, predictedGain: null }, groups: [], degradations: [], ggd: { sigma: 1, beta: 1 }, backend: 'wasm' as const, milliseconds: 1, descriptorMilliseconds: 0.5 };
+    const result = { chosen: 'g', chosenDistance: 5, nearestGroupDistance: 5, likelyDegradation: 'jpeg', jpegCheck: null, ood: true, oodThreshold: 4, predictedGain: null, automatic: { model: { kind: 'group' as const, id: 'g' }, reason: 'no-policy' as const, evidence: null, viaJpegCheck: false, predictedGain: null }, groups: [], degradations: [], ggd: { sigma: 1, beta: 1 }, backend: 'wasm' as const, milliseconds: 1, descriptorMilliseconds: 0.5 };
     expect(itemStatus(item({ analysis: { status: 'done', result } })).tone).toBe('warn');
     expect(itemStatus(item({ analysis: { status: 'error', message: 'no models' } }))).toMatchObject({ stage: 'analysis-error', tone: 'error' });
   });
