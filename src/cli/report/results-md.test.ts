@@ -370,6 +370,50 @@ describe('resultsMarkdown: targets', () => {
     expect(section(render(makeReport()).markdown, 8)).toContain('The safe automatic choice was');
   });
 
+  it('the JPEG check: caught and false calls per photo set, accuracy with and without it, and its route in the policy', () => {
+    const report = makeReport();
+    const jpegGroup = groupOf('jpeg');
+    const blurGroup = groupOf('gaussian_blur');
+    // Every in-distribution sample: P(JPEG) 0.9 for JPEG crops (the check sends them to the JPEG group,
+    // though the distances pointed at the blur group), 0.1 for the others, except one S&P crop at 0.7.
+    const inDist = report.calibration.samples.filter((x) => x.kind === 'in');
+    let falseCall = false;
+    for (const x of inDist) {
+      x.nearestGroup = x.chosen;
+      if (x.source === 'jpeg') {
+        x.jpegProbability = 0.9;
+        x.nearestGroup = blurGroup;
+        x.chosen = jpegGroup;
+        x.correct = true;
+      } else if (x.source === 'salt_pepper' && !falseCall) {
+        falseCall = true;
+        x.jpegProbability = 0.7;
+      } else x.jpegProbability = 0.1;
+    }
+    report.jpegCheck = { check: { threshold: 0.5, description: 'fixture model' }, training: { jpegCaught: 7, jpeg: 8, falseCalls: 1, others: 80 } };
+    const md = render(report).markdown;
+    const s8 = section(md, 8);
+    const part = s8.slice(s8.indexOf('### The JPEG check'), s8.indexOf('### Blind use'));
+    const jpegCount = inDist.filter((x) => x.source === 'jpeg').length;
+    expect(row(part, 'training (its own data)').slice(1)).toEqual(['7 / 8', '1 / 80']);
+    expect(row(part, 'validation crops (above)').slice(1)).toEqual([`${jpegCount} / ${jpegCount}`, `1 / ${inDist.length - jpegCount} (Salt & pepper noise 1)`]);
+    const right = (pick: (x: (typeof inDist)[number]) => string) => inDist.filter((x) => report.search.partitionIds[Number(pick(x).split('-')[1]) - 1].includes(x.source as DegradationId)).length;
+    const pct1 = (n: number, d: number) => `${((100 * n) / d).toFixed(1)} %`;
+    expect(part).toContain(`the distance rule alone picks the right group for ${pct1(right((x) => x.nearestGroup!), inDist.length)} (JPEG: 0.0 %); with the check, ${pct1(inDist.filter((x) => x.correct).length, inDist.length)} (JPEG: 100.0 %)`);
+
+    // The automatic choice: crops the check sent are counted on the check's row, not the group's.
+    const sample = (chosen: string, source: DegradationId, p: number, groupGain: number, baselineGain: number) => ({ image: 'a.png', crop: 0, source, chosen, chosenDistance: 3, runnerUpDistance: 3.1, nearest: source, nearestDistance: 3, jpegProbability: p, inputPsnr: 20, groupGain, baselineGain });
+    const samples = [sample(jpegGroup, 'jpeg', 0.95, 1, 0), sample(jpegGroup, 'sr', 0.8, -1, 0.5), sample(jpegGroup, 'inpainting', 0.1, 2, 6)];
+    const policy: Record<string, GroupTrust> = Object.fromEntries(PARTITION.map((_, i) => [`group-${i + 1}`, { routed: 0, groupGain: null, baselineGain: null, use: 'baseline' }]));
+    policy[jpegGroup] = { routed: 1, groupGain: 2, baselineGain: 6, use: 'baseline' };
+    report.autoChoice = { images: ['a.png'], cropsPerImage: 1, crop: 256, seed: 5, samples, policy, jpegCheckRoute: { routed: 2, groupGain: 0, baselineGain: 0.25, use: 'baseline' } };
+    const policyTable = section(render(report).markdown, 8).split('### The safe automatic choice')[1];
+    expect(row(policyTable, jpegGroup).slice(2)).toEqual(['1', '100.0 %', '+2.00', '+6.00', '**mix baseline**']); // the fixture's JPEG group holds inpainting
+    expect(row(policyTable, `${jpegGroup}, by the JPEG check`).slice(2)).toEqual(['2', '50.0 %', '+0.00', '+0.25', '**mix baseline**']);
+    // An older report without the check says so.
+    expect(section(render(makeReport()).markdown, 8)).toContain('The JPEG check was not measured in this run');
+  });
+
   it('selection studies: one row per descriptor and rule in section 8, none without studies', () => {
     const perDegradation = Object.fromEntries(IDS.map((id) => [id, id === 'jpeg' ? 0.25 : 0.5]));
     const study = {
