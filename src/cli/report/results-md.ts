@@ -8,7 +8,7 @@ import type { ReferenceSet } from '../similarity/references';
 import type { SelectionStudy } from '../study/selection-study';
 import type { BlindUseResult } from '../zoo/blind-use';
 import type { AutoChoiceResult } from '../zoo/auto-choice';
-import type { JpegCheckTraining } from '../zoo/jpeg-check';
+import { checkFired, type JpegCheckTraining } from '../zoo/jpeg-check';
 import { oodDistanceOf, type CalibrationResult, type CalibrationSample } from '../zoo/calibrate';
 import type { FromScratchGroup, LayerCandidate } from '../zoo/pipeline';
 import type { ZooPreset } from '../zoo/presets';
@@ -682,7 +682,7 @@ function jpegCheckLines(report: ResultsReport, groups: { id: string; members: De
     return [...out, `The JPEG check was ${NOT_MEASURED} (the zoo predates it): the groups above are the distance rule's alone.`];
   }
   const threshold = trained.check.threshold;
-  const fired = (s: { jpegProbability?: number }) => (s.jpegProbability ?? 0) >= threshold;
+  const fired = (s: { jpegProbability?: number }) => checkFired(s, threshold);
   const jpeg = inDist.filter((s) => s.source === 'jpeg');
   const others = inDist.filter((s) => s.source !== 'jpeg');
   const falseBy = new Map<string, number>();
@@ -714,7 +714,7 @@ function autoChoiceLines(auto: AutoChoiceResult | undefined, groups: { id: strin
   // With a JPEG check, its route is decided apart: the group rows count only the crops the distances sent.
   const route = auto.jpegCheckRoute;
   const jpegGroup = groups.find((g) => g.members.includes('jpeg'));
-  const byCheck = (x: AutoChoiceResult['samples'][number]) => !!route && jpegCheckThreshold !== undefined && (x.jpegProbability ?? 0) >= jpegCheckThreshold;
+  const byCheck = (x: AutoChoiceResult['samples'][number]) => !!route && jpegCheckThreshold !== undefined && checkFired(x, jpegCheckThreshold);
   const rows = groups.map((g) => {
     const t = auto.policy[g.id];
     const routed = auto.samples.filter((x) => x.chosen === g.id && !byCheck(x));

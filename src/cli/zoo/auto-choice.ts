@@ -10,6 +10,7 @@ import { selectGroup } from '../../core/selection';
 import type { EvalImage } from '../eval/evaluate';
 import { loadSession, ortCentredGram, restoreImageTo8Bit } from '../onnx/ort-node';
 import { calibrationCrops } from './calibrate';
+import { checkFired } from './jpeg-check';
 
 /**
  * The measurement behind the safe automatic choice (core/auto-choice.ts). On held-out training
@@ -56,7 +57,7 @@ export interface AutoChoiceResult {
  */
 export function decidePolicy(groupIds: readonly string[], samples: readonly AutoChoiceSample[], jpegCheckThreshold?: number): Pick<AutoChoiceResult, 'policy' | 'jpegCheckRoute'> {
   if (jpegCheckThreshold === undefined) return { policy: decideAutoChoice(groupIds, samples) };
-  const viaCheck = (s: AutoChoiceSample) => s.jpegProbability !== undefined && s.jpegProbability >= jpegCheckThreshold;
+  const viaCheck = (s: AutoChoiceSample) => checkFired(s, jpegCheckThreshold);
   return {
     policy: decideAutoChoice(groupIds, samples.filter((s) => !viaCheck(s))),
     jpegCheckRoute: decideRouteTrust(samples.filter(viaCheck)),

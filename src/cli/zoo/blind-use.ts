@@ -7,6 +7,7 @@ import { psnr } from '../../core/metrics';
 import type { EvalImage } from '../eval/evaluate';
 import { loadSession, restoreImageTo8Bit } from '../onnx/ort-node';
 import { calibrationCrops, type CalibrationSample } from './calibrate';
+import { checkFired } from './jpeg-check';
 
 /**
  * Blind use: what a user gets, who does not know the degradation. Table 1 (and the paper) serves each
@@ -99,8 +100,7 @@ export async function measureBlindUse(options: {
       g.baseline.push(baselineGain);
       if (policy) {
         const route = options.jpegCheckRoute;
-        const viaCheck = !!route && sample.jpegProbability !== undefined && sample.jpegProbability >= route.threshold;
-        const trust = viaCheck ? route!.trust : policy[sample.chosen];
+        const trust = route && checkFired(sample, route.threshold) ? route.trust : policy[sample.chosen];
         if (!trust) throw new Error(`the automatic-choice policy has no decision for ${sample.chosen}`);
         const safeGain = trust.use === 'group' ? sample.gain : baselineGain;
         g.safe.push(safeGain);

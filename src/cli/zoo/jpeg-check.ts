@@ -9,6 +9,11 @@ import { ortCentredGram } from '../onnx/ort-node';
 /** The check fires at P(JPEG) ≥ 0.5: with 10 other degradations to 1, a false call needs strong evidence. */
 const THRESHOLD = 0.5;
 
+/** Whether the check fired on a stored sample: its P(JPEG) reached the threshold (never without a P(JPEG)). */
+export function checkFired(sample: { jpegProbability?: number }, threshold: number): boolean {
+  return sample.jpegProbability !== undefined && sample.jpegProbability >= threshold;
+}
+
 export interface JpegCheckTraining {
   check: JpegCheck & { description: string };
   /** Per training image and degradation: P(JPEG) under the fitted check. */
