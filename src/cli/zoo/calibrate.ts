@@ -126,7 +126,8 @@ export async function calibrate(options: {
     const predictedGain = options.expectedGain?.[selection.chosen]?.[selection.likelyDegradation] ?? null;
     return {
       selection,
-      nearest: {
+      // The sample fields that record how the selection decided.
+      routing: {
         nearestGroup: selection.groups[0].id,
         nearestGroupDistance: selection.nearestGroupDistance,
         ...(selection.jpegCheck ? { jpegProbability: selection.jpegCheck.probability } : {}),
@@ -139,21 +140,21 @@ export async function calibrate(options: {
   for (const { image, crop, clean, seedOf } of crops) {
     for (const task of options.tasks) {
       const degraded = degrade(clean, task, seedOf(task)).image;
-      const { selection, nearest, predictedGain } = await select(degraded);
+      const { selection, routing, predictedGain } = await select(degraded);
       const group = groups.find((g) => g.id === selection.chosen)!;
       const restored = await restoreImageTo8Bit(await loadSession(group.file), degraded);
       const inputPsnr = psnr(degraded, clean);
       samples.push({
-        image, crop, source: task, kind: 'in', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...nearest,
+        image, crop, source: task, kind: 'in', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...routing,
         predictedGain, correct: group.members.includes(task), inputPsnr, gain: psnr(restored, clean) - inputPsnr,
       });
       options.onProgress?.(++done, total);
     }
     for (const ood of OOD_DEGRADATION_IDS) {
       const degraded = applyOodDegradation(clean, ood, seedOf('gaussian_blur') + 7).image;
-      const { selection, nearest } = await select(degraded);
+      const { selection, routing } = await select(degraded);
       samples.push({
-        image, crop, source: ood, kind: 'ood', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...nearest,
+        image, crop, source: ood, kind: 'ood', chosen: selection.chosen, chosenDistance: selection.chosenDistance, ...routing,
         predictedGain: null, correct: null, inputPsnr: null, gain: null,
       });
       options.onProgress?.(++done, total);
