@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { unzipSync } from 'fflate';
 import { readFile } from 'node:fs/promises';
 import { watchProblems } from '../src/app/testing/e2e-problems';
+import { useRoutingRule } from './fixtures/app-page';
 
 type Upload = { name: string; mimeType: string; buffer: Buffer };
 
@@ -181,8 +182,9 @@ test.describe('analyse, restore, cancel and download (with the installed models)
     expect(problems).toEqual([]);
   });
 
-  test('a photo of hard colour stripes gets the OOD badge, with its distance and the threshold', async ({ page }) => {
+  test('a photo of hard colour stripes gets the OOD badge, with its distance and the threshold (KL rule)', async ({ page }) => {
     await page.goto('/');
+    await useRoutingRule(page, 'kl');
     // Hard vertical stripes of pure colours: nothing like a degraded photo.
     const width = 192;
     const raw = Buffer.alloc(width * width * 3);

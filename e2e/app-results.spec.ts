@@ -1,5 +1,6 @@
 /**
- * Results, not just a working UI: with the shipped models (public/models), degraded photos are
+ * The paper's KL rule (chosen in Settings; the learned router is the default and has its own spec,
+ * app-routing.spec.ts). Results, not just a working UI: with the shipped models (public/models), degraded photos are
  * restored closer to the clean photo than the degraded input, go to the group that holds their
  * degradation, and carry the OOD badge exactly when they are unlike the training data.
  *
@@ -23,7 +24,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import { parseManifest, type Manifest } from '../src/core/manifest';
-import { batchItem, modelsInstalled, restoreAllAndDownload, restoredName, shownAnalysis, uploadAndAnalyse } from './fixtures/app-page';
+import { batchItem, modelsInstalled, restoreAllAndDownload, restoredName, shownAnalysis, uploadAndAnalyse, useRoutingRule } from './fixtures/app-page';
 import { decodePngRgb, generatedPhoto, psnrAgainst, REAL_PHOTOS, realPhoto, type GeneratedPhoto, type PhotoDegradation } from './fixtures/photos';
 import { loadSession, releaseSessions, restoreImageTo8Bit } from '../src/cli/onnx/ort-node';
 
@@ -58,11 +59,12 @@ async function expectChosenGroupsContainTheirDegradation(page: Page, set: Genera
 
 let manifest: Manifest;
 
-test.describe('results with the shipped models', () => {
+test.describe('results with the shipped models, under the paper\'s KL rule', () => {
   test.beforeEach(async ({ page }) => {
     test.skip(!(await modelsInstalled(page)), 'no models installed in public/models');
     manifest = parseManifest(await (await page.request.get('/models/manifest.json')).json());
     await page.goto('/');
+    await useRoutingRule(page, 'kl');
   });
 
   test('a degraded photo is restored to a higher PSNR against the clean photo than the degraded input', async ({ page }) => {

@@ -38,8 +38,11 @@ interface CliSelection {
   groups: { id: string; distance: number }[];
   degradations: { id: string; distance: number }[];
   ggd: { sigma: number; beta: number };
-  /** The model `grids restore` uses without --group: a group id or 'baseline'. */
+  /** The model `grids restore` uses without --group: a group id, 'baseline' or 'none'. */
   automatic: string;
+  rule: 'router' | 'kl';
+  probabilities: Record<string, number> | null;
+  oodScore: number;
   jpegCheck: { probability: number; fired: boolean } | null;
 }
 
@@ -59,8 +62,15 @@ test('analysis in the browser (wasm) equals `grids select` on the same image and
 
     expect(web.backend).toBe('wasm');
     expect(web.chosen, degradation).toBe(node.chosen);
-    // Both follow the manifest's automatic-choice policy for the chosen group.
-    expect(web.automatic.model).toEqual(node.automatic === 'baseline' ? { kind: 'baseline' } : { kind: 'group', id: node.automatic });
+    // Both decide with the same rule and reach the same model.
+    expect(web.automatic.rule).toBe(node.rule);
+    expect(web.automatic.model).toEqual(node.automatic === 'baseline' || node.automatic === 'none' ? { kind: node.automatic } : { kind: 'group', id: node.automatic });
+    // The router's probabilities agree to 1e-4 (same patch features in core, same ONNX graph).
+    expect(web.automatic.router === null, 'both or neither run a router').toBe(node.probabilities === null);
+    if (web.automatic.router && node.probabilities) {
+      for (const [c, p] of Object.entries(node.probabilities)) expect(Math.abs((web.automatic.router.probabilities as Record<string, number>)[c] - p), `P(${c})`).toBeLessThanOrEqual(1e-4);
+      expect(Math.abs(web.oodScore - node.oodScore)).toBeLessThanOrEqual(1e-4);
+    }
     expect(Math.abs(web.chosenDistance - node.distance)).toBeLessThanOrEqual(1e-4);
     expect(web.groups.map((g) => g.id)).toEqual(node.groups.map((g) => g.id));
     for (const [mine, theirs] of [[web.groups, node.groups], [web.degradations, node.degradations]] as const) {

@@ -27,7 +27,7 @@ import { toRgba8 } from '../src/core/image';
 import { parseManifest } from '../src/core/manifest';
 import { planTiles } from '../src/core/tiling';
 import { createFeatureExtractor } from '../src/cli/onnx/descriptor';
-import { ortCentredGram, restoreImage } from '../src/cli/onnx/ort-node';
+import { ortCentredGram, ortRouter, restoreImage } from '../src/cli/onnx/ort-node';
 import { chromiumPath } from '../playwright.config';
 import { ROOT, startHarness } from '../e2e/fixtures/harness-server';
 import type { WireImage } from '../e2e/harness/harness';
@@ -73,7 +73,7 @@ const manifestJson = JSON.parse(await readFile(join(modelsDir, 'manifest.json'),
 const manifest = parseManifest(manifestJson);
 const group = manifest.groups.find((g) => g.id === (args.group ?? manifest.groups[0].id));
 if (!group) throw new Error(`no group "${args.group}" in ${modelsDir}; it has ${manifest.groups.map((g) => g.id).join(', ')}`);
-const files = [...new Set([manifest.descriptor.file, group.model.file])];
+const files = [...new Set([manifest.descriptor.file, ...(manifest.router ? [manifest.router.file] : []), group.model.file])];
 const bytes = Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(join(modelsDir, f))] as const)));
 const photo = degrade(generateTestScene({ width, height, seed: 11 }), 'jpeg', 11).image;
 const rgba = toRgba8(photo);
@@ -87,9 +87,11 @@ const nodeRestoreSession = await ort.InferenceSession.create(bytes[group.model.f
 const nodeRestore = median(await timed(() => restoreImage(nodeRestoreSession, photo, { tile, overlap }), runs));
 const nodeDescriptor = await ort.InferenceSession.create(bytes[manifest.descriptor.file], { intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
 const extract = createFeatureExtractor(nodeDescriptor, manifest.descriptor.layer);
-const nodeAnalysis = median(await timed(() => analyseImage(photo, manifest, extract, { gram: ortCentredGram(threads) }), runs));
+const nodeRouter = manifest.router ? await ort.InferenceSession.create(bytes[manifest.router.file], { intraOpNumThreads: threads, graphOptimizationLevel: 'all' }) : null;
+const nodeAnalysis = median(await timed(() => analyseImage(photo, manifest, extract, { gram: ortCentredGram(threads), router: nodeRouter ? ortRouter(nodeRouter) : undefined }), runs));
 await nodeRestoreSession.release();
 await nodeDescriptor.release();
+await nodeRouter?.release();
 
 // Web: headless Chromium, wasm only.
 const server = await startHarness(Number(args.port));
@@ -127,12 +129,15 @@ try {
         backend = result.backend;
       });
       const descriptorTimes: number[] = [];
+      const routerTimes: number[] = [];
       const analysis = await time(async () => {
-        descriptorTimes.push((await client.analyse(image)).descriptorMilliseconds);
+        const result = await client.analyse(image);
+        descriptorTimes.push(result.descriptorMilliseconds);
+        routerTimes.push(result.routerMilliseconds);
       });
       const bare = await h.bareTiles(models[modelFile], 'wasm', wire, tile, overlap, runs);
       const breakdown = await h.engineBreakdown(manifestJson, models, wire, groupId, tile, overlap, runs);
-      return { restore, analysis, descriptor: descriptorTimes.slice(1), bare: bare.times, breakdown, backend, threads, isolated: self.crossOriginIsolated };
+      return { restore, analysis, descriptor: descriptorTimes.slice(1), router: routerTimes.slice(1), bare: bare.times, breakdown, backend, threads, isolated: self.crossOriginIsolated };
     },
     { manifestJson, models, wire, groupId: group.id, modelFile: group.model.file, tile, overlap, runs },
   );
@@ -154,10 +159,11 @@ try {
   const engineTotal = median(web.breakdown.map((b) => b.total));
   const engineRun = median(web.breakdown.map((b) => b.inRun));
   console.log(`  the worker's engine alone (no messages): ${engineTotal.toFixed(0)} ms, of which ${engineRun.toFixed(0)} ms inside session.run and ${(engineTotal - engineRun).toFixed(0)} ms our JS (decode, crop, pack, blend, encode)`);
-  console.log('(c) analysis (descriptor + DDR statistic + KL)');
+  console.log(`(c) analysis (descriptor + DDR statistic + KL${manifest.router ? ' + router' : ''})`);
   row('onnxruntime-web, app (client.analyse)', webAnalysis);
   const webDescriptor = median(web.descriptor);
-  console.log(`  in the worker: ${webDescriptor.toFixed(0)} ms inside the descriptor's session runs, ${(webAnalysis - webDescriptor).toFixed(0)} ms the rest (decode, crops, Gram PCA, GGD fit, KL, messages)`);
+  const webRouter = median(web.router);
+  console.log(`  in the worker: ${webDescriptor.toFixed(0)} ms inside the descriptor's session runs, ${webRouter.toFixed(0)} ms the router (patch features + its session run), ${(webAnalysis - webDescriptor - webRouter).toFixed(0)} ms the rest (decode, crops, Gram PCA, GGD fit, KL, messages)`);
   row('onnxruntime-node (CLI analyseImage)', nodeAnalysis);
   console.log(`  web: ${(webAnalysis / megapixels / 1000).toFixed(3)} s/MP (aim ≤ 1), ${((100 * webAnalysis) / webRestore).toFixed(1)} % of the restore time (aim ≤ 10 %)`);
   console.log(`\nraw (ms): web restore ${web.restore.map((t) => t.toFixed(0)).join(', ')}; bare ${web.bare.map((t) => t.toFixed(0)).join(', ')}; web analysis ${web.analysis.map((t) => t.toFixed(0)).join(', ')}`);

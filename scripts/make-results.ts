@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     similaritySvg,
     scratchChecks: await scratchChecks(report),
     selectionStudies: await selectionStudies(),
+    routingValidation: existsSync(join(work, 'router', 'validation.json')) ? await readJson(join(work, 'router', 'validation.json')) : undefined,
   });
   await mkdir(dirname(outPath), { recursive: true });
   await mkdir(figuresDir, { recursive: true });

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ describe('grids CLI end to end', () => {
   }, 600_000);
 
   it('every command has --help', async () => {
-    for (const command of ['', 'degrade', 'train', 'export', 'eval', 'similarity', 'search', 'jobs', 'zoo', 'select', 'restore']) {
+    for (const command of ['', 'degrade', 'train', 'export', 'eval', 'similarity', 'search', 'jobs', 'zoo', 'select', 'restore', 'router']) {
       const result = await runCli(command ? [command, '--help'] : ['--help']);
       expect(result.code, command).toBe(0);
       expect(result.stdout).toMatch(/Usage: grids/);
@@ -89,7 +90,7 @@ describe('grids CLI end to end', () => {
   it('a second zoo run resumes: every stage is reported done and nothing retrains', async () => {
     const result = await runCli(['zoo', '--preset', 'tiny', '--images', train, '--val-images', val, '--work', work, '--out', out, '--workers', '2', '--backend', 'wasm']);
     expect(result.code, result.stderr).toBe(0);
-    for (const stage of ['ddr-layer', 'similarity', 'jpeg-check', 'eval-single', 'eval-baseline', 'search', 'group-models', 'eval-grids', 'expected-gain', 'calibration', 'blind-use']) {
+    for (const stage of ['ddr-layer', 'similarity', 'jpeg-check', 'eval-single', 'eval-baseline', 'search', 'group-models', 'eval-grids', 'expected-gain', 'router', 'router-calibration', 'calibration', 'blind-use']) {
       expect(result.stderr).toContain(`[${stage}] done earlier`);
     }
     expect(result.stderr).not.toMatch(/training images from/);
@@ -154,13 +155,30 @@ describe('grids CLI end to end', () => {
 
   it('select and restore use the manifest: one selection per image, PNGs named after the originals', async () => {
     const images = (await readdir(val)).map((f) => join(val, f));
-    const selections = await runCliJson<{ image: string; chosen: string; distance: number; automatic: string }[]>(['select', '--manifest', join(out, 'manifest.json'), ...images]);
+    type Selected = { image: string; rule: string; chosen: string; distance: number; automatic: string; automaticReason: string; probabilities: Record<string, number> | null; groupProbabilities: Record<string, number> | null };
+    const selections = await runCliJson<Selected[]>(['select', '--manifest', join(out, 'manifest.json'), ...images]);
     expect(selections).toHaveLength(images.length);
-    for (const s of selections) expect(manifest.groups.map((g) => g.id)).toContain(s.chosen);
-    // The zoo decided, per group, whether it or the baseline restores; `select` follows that decision.
+    const groupIds = manifest.groups.map((g) => g.id);
+    // The manifest ships a router, so it decides by default: 12 probabilities summing to 1, the chosen
+    // group the one of highest group probability, and a model that is a group, the baseline or none.
+    for (const s of selections) {
+      expect(s.rule).toBe('router');
+      expect(Object.keys(s.probabilities!)).toHaveLength(12);
+      expect(Object.values(s.probabilities!).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      const top = Math.max(...Object.values(s.groupProbabilities!));
+      expect(s.groupProbabilities![s.chosen]).toBe(top);
+      expect([...groupIds, 'baseline', 'none']).toContain(s.automatic);
+      if (s.automatic === 'none') expect(['no-damage', 'no-gain']).toContain(s.automaticReason);
+    }
+    // The paper's rule is still there: the KL choice, and the zoo's per-group decision for its routes.
+    const kl = await runCliJson<Selected[]>(['select', '--rule', 'kl', '--manifest', join(out, 'manifest.json'), ...images]);
     const policy = manifest.selection.autoChoice!.groups;
-    expect(Object.keys(policy).sort()).toEqual(manifest.groups.map((g) => g.id).sort());
-    for (const s of selections) expect(s.automatic).toBe(policy[s.chosen].use === 'baseline' ? 'baseline' : s.chosen);
+    expect(Object.keys(policy).sort()).toEqual(groupIds.sort());
+    for (const s of kl) {
+      expect(s.rule).toBe('kl');
+      expect(groupIds).toContain(s.chosen);
+      expect(s.automatic).toBe(policy[s.chosen].use === 'baseline' ? 'baseline' : s.chosen);
+    }
 
     const input = await tempDir();
     for (const f of await readdir(val)) await writeFile(join(input, f.replace('.png', '.photo.png')), await readFile(join(val, f)));
@@ -174,6 +192,26 @@ describe('grids CLI end to end', () => {
     const report = JSON.parse(await readFile(join(restoredDir, 'report.json'), 'utf8')) as { used: string; automatic: string }[];
     expect(report).toHaveLength(selections.length);
     for (const r of report) expect(r.used).toBe(r.automatic);
+  }, 120_000);
+
+  it('restore leaves a photo with "no damage" unchanged, and says so in its report', async () => {
+    // An undamaged photo under a manifest whose router calls every photo clean (threshold 0 would be
+    // invalid, so P(clean) ≥ a tiny threshold): the decision is 'none', and the output is the input.
+    const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    m.router.noDamageThreshold = 1e-9;
+    const models = await tempDir();
+    for (const f of await readdir(out)) if (f.endsWith('.onnx')) await writeFile(join(models, f), await readFile(join(out, f)));
+    await writeFile(join(models, 'manifest.json'), JSON.stringify(m));
+    const input = await tempDir();
+    const photo = (await readdir(val))[0];
+    await writeFile(join(input, photo), await readFile(join(val, photo)));
+    const restoredDir = await tempDir();
+    const result = await runCli(['restore', '--in', input, '--out', restoredDir, '--manifest', join(models, 'manifest.json')]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(join(restoredDir, 'report.json'), 'utf8')) as { used: string; automaticReason: string }[];
+    expect(report[0]).toMatchObject({ used: 'none', automaticReason: 'no-damage' });
+    const [a, b] = await Promise.all([join(val, photo), join(restoredDir, photo.replace(/\.\w+$/, '.png'))].map((p) => sharp(p).raw().toBuffer()));
+    expect(Buffer.compare(a, b)).toBe(0);
   }, 120_000);
 
   it('a folder with no usable image is an error, in the user’s terms', async () => {

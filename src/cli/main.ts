@@ -8,6 +8,7 @@ import { registerJobs } from './commands/jobs';
 import { registerSearch } from './commands/search';
 import { registerZoo } from './commands/zoo';
 import { registerSelectRestore } from './commands/select-restore';
+import { registerRouter } from './commands/router';
 
 const program = new Command()
   .name('grids')
@@ -24,6 +25,7 @@ registerJobs(program);
 registerSearch(program);
 registerZoo(program);
 registerSelectRestore(program);
+registerRouter(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`grids: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,14 +1,15 @@
-import { automaticChoice, type AutomaticChoice, type ModelChoice } from './auto-choice';
-import type { DegradationId } from './degradations/ids';
 import { analyseDegradation, type AnalyseOptions, type DdrAnalysis, type DdrProtocol, type FeatureExtractor } from './ddr-protocol';
 import type { RgbImage } from './image';
 import type { DescriptorSpec, Manifest } from './manifest';
 import { jpegProbability, type JpegCheck } from './jpeg-check';
-import { predictGain, selectGroup, type SelectionOptions, type SelectionResult } from './selection';
+import { patchFeatures } from './router/patch-features';
+import { decideRoute, defaultRule, type RoutingDecision, type RoutingRule } from './routing';
+import { selectGroup, type SelectionOptions, type SelectionResult } from './selection';
 
 /**
  * The analysis a user's photo gets, in the browser worker and in `grids select` / `grids restore`
- * alike: the manifest's DDR protocol on the photo, then selection against the manifest's groups.
+ * alike: the manifest's DDR protocol on the photo and selection against the manifest's groups (the
+ * KL rule), the router network on the photo's patch features, then one decision (routing.ts).
  */
 export function protocolOf(descriptor: DescriptorSpec): DdrProtocol {
   return {
@@ -20,36 +21,17 @@ export function protocolOf(descriptor: DescriptorSpec): DdrProtocol {
   };
 }
 
-/** The model restored with by default, and its predicted gain (dB) when the manifest has one. */
-export interface AutomaticModel extends AutomaticChoice {
-  readonly predictedGain: number | null;
-}
+/** Runs the router network on one photo's patch features (PATCH_COUNT × PATCH_FEATURE_COUNT) and returns its logits. */
+export type RouterRunner = (features: Float32Array) => Promise<Float32Array>;
 
 export interface ImageAnalysis {
   statistic: DdrAnalysis;
+  /** The KL rule's view, computed on every analysis (distances, heatmap row, JPEG check). */
   selection: SelectionResult;
-  automatic: AutomaticModel;
-}
-
-/**
- * The predicted PSNR gain (dB) of restoring with `model`, before running it: a group's gain-table
- * entry for the photo's likely degradation (the nearest, or JPEG when the JPEG check fired; the
- * distance line without a table), or the baseline's entry. Null when the manifest has no calibration, or no baseline row for the baseline.
- */
-export function predictedGainFor(manifest: Manifest, model: ModelChoice, selection: Pick<SelectionResult, 'groups' | 'likelyDegradation'>): number | null {
-  const calibration = manifest.selection.calibration;
-  const nearest = selection.likelyDegradation;
-  if (!calibration) return null;
-  if (model.kind === 'baseline') return calibration.baselineExpectedGain?.[nearest as DegradationId] ?? null;
-  const distance = selection.groups.find((g) => g.id === model.id)?.distance;
-  return distance === undefined ? null : predictGain(calibration, model.id, distance, nearest);
-}
-
-/** The safe automatic choice (auto-choice.ts) for a selection made with this manifest. */
-export function automaticWithManifest(selection: SelectionResult, manifest: Manifest): AutomaticModel {
-  const policy = manifest.selection.autoChoice;
-  const choice = automaticChoice(selection.chosen, policy?.groups, !!manifest.baseline, selection.jpegCheck?.fired ? policy?.jpegCheck : undefined);
-  return { ...choice, predictedGain: predictedGainFor(manifest, choice.model, selection) };
+  /** The router's logits, when the manifest ships a router; any rule can be decided from them again. */
+  routerLogits: number[] | null;
+  /** The decision under the rule in use. */
+  automatic: RoutingDecision;
 }
 
 export function selectWithManifest(statistic: Pick<DdrAnalysis, 'ggd' | 'summary'>, manifest: Manifest): SelectionResult {
@@ -67,13 +49,28 @@ export function jpegCheckVerdict(statistic: Pick<DdrAnalysis, 'summary'>, check:
   return { probability: jpegProbability(check, statistic.summary), threshold: check.threshold };
 }
 
+export interface AnalyseImageOptions extends AnalyseOptions {
+  /** Needed when the manifest ships a router. */
+  router?: RouterRunner;
+  /** The rule that decides (the manifest's default when absent). */
+  rule?: RoutingRule;
+}
+
+/** The router's logits for a photo, or null when the manifest has no router. */
+export async function routerLogitsFor(image: RgbImage, manifest: Manifest, run: RouterRunner | undefined): Promise<number[] | null> {
+  if (!manifest.router) return null;
+  if (!run) throw new Error('this manifest ships a router, but no router session was given');
+  return Array.from(await run(patchFeatures(image)));
+}
+
 export async function analyseImage(
   image: RgbImage,
   manifest: Manifest,
   extract: FeatureExtractor,
-  options: AnalyseOptions,
+  options: AnalyseImageOptions,
 ): Promise<ImageAnalysis> {
   const statistic = await analyseDegradation([image], protocolOf(manifest.descriptor), extract, options);
   const selection = selectWithManifest(statistic, manifest);
-  return { statistic, selection, automatic: automaticWithManifest(selection, manifest) };
+  const routerLogits = await routerLogitsFor(image, manifest, options.router);
+  return { statistic, selection, routerLogits, automatic: decideRoute(options.rule ?? defaultRule(manifest), selection, routerLogits, manifest) };
 }

@@ -11,8 +11,8 @@
  * mostly JPEG, those the distances send there mostly are not, so each route gets its own decision.
  */
 
-/** Which model restores: a group of the manifest, or the mix baseline. */
-export type ModelChoice = { kind: 'group'; id: string } | { kind: 'baseline' };
+/** Which model restores: a group of the manifest, the mix baseline, or none (the photo stays as it is). */
+export type ModelChoice = { kind: 'group'; id: string } | { kind: 'baseline' } | { kind: 'none' };
 
 /** One held-out crop: the group the selection picked, and both models' PSNR gains (dB over the degraded input). */
 export interface RoutedGain {
@@ -58,7 +58,7 @@ export function decideRouteTrust(routed: readonly Pick<RoutedGain, 'groupGain' |
 
 export interface AutomaticChoice {
   /** The model the app restores with when the user picks none. */
-  readonly model: ModelChoice;
+  readonly model: { kind: 'group'; id: string } | { kind: 'baseline' };
   /**
    * - 'trusted': the policy trusts the picked group;
    * - 'unreliable': the policy falls back to the baseline for the picked group;

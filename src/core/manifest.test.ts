@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUMMARY_FEATURES } from './jpeg-check';
+import { ROUTER_CLASSES } from './router/classes';
+import { PATCH_FEATURES_VERSION } from './router/patch-features';
 import { DEGRADATION_IDS, type DegradationId } from './degradations/ids.ts';
 import { formatPath, ManifestError, parseManifest, type Manifest } from './manifest.ts';
 
@@ -304,6 +306,35 @@ describe('parseManifest', () => {
         delete (m as { evaluation?: unknown }).evaluation;
         Object.assign(m.selection, { jpegCheck: check });
       }, 'manifest.selection.jpegCheck', /no group holds JPEG/);
+    });
+
+    it('a router whose classes are not the 12, or whose gain table misses a model or names an unknown one', () => {
+      const row = Object.fromEntries([...DEGRADATION_IDS, 'clean'].map((c) => [c, 0]));
+      const router = (m: Fixture) => ({
+        file: 'router.onnx', features: PATCH_FEATURES_VERSION, classes: [...ROUTER_CLASSES], temperature: 1.2, noDamageThreshold: 0.5,
+        gain: Object.fromEntries(['baseline', ...m.groups.map((g) => g.id)].map((id) => [id, row])),
+        ood: { energyWeight: 1, distanceWeight: 2, bias: -3, threshold: 0.8, description: 'test' },
+        description: 'test',
+      });
+      const ok = validManifest() as Fixture & { router?: unknown };
+      ok.router = router(ok);
+      expect(parseManifest(ok).router?.temperature).toBe(1.2);
+      expectInvalid((m) => {
+        Object.assign(m, { router: { ...router(m), classes: [...ROUTER_CLASSES].reverse() } });
+      }, 'manifest.router.classes');
+      expectInvalid((m) => {
+        const r = router(m);
+        delete r.gain.g2;
+        Object.assign(m, { router: r });
+      }, 'manifest.router.gain', /no gain row for 'g2'/);
+      expectInvalid((m) => {
+        const r = router(m);
+        r.gain.g9 = row;
+        Object.assign(m, { router: r });
+      }, 'manifest.router.gain.g9', /neither 'baseline' nor one of manifest.groups/);
+      expectInvalid((m) => {
+        Object.assign(m, { router: { ...router(m), features: 'patch-cues-v0' } });
+      }, 'manifest.router.features');
     });
 
     it('lists every problem at once', () => {

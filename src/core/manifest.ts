@@ -9,6 +9,8 @@
 import { z } from 'zod';
 import { DEGRADATION_IDS, type DegradationId } from './degradations/ids.ts';
 import { SUMMARY_FEATURES } from './jpeg-check.ts';
+import { ROUTER_CLASSES } from './router/classes.ts';
+import { PATCH_FEATURES_VERSION } from './router/patch-features.ts';
 
 export const degradationIdSchema = z.enum(DEGRADATION_IDS);
 
@@ -190,6 +192,37 @@ export const selectionSchema = z.object({
   }).optional(),
 });
 
+const routerClassSchema = z.enum(ROUTER_CLASSES as [string, ...string[]]);
+
+/**
+ * The learned router (core/router, core/routing.ts): the network, how its output is read, and the
+ * held-out measurements its decisions rest on. Absent: the KL rule is the only rule.
+ */
+export const routerSchema = z.object({
+  file: onnxPath,
+  /** The patch features the network reads (core/router/patch-features.ts); another definition is refused. */
+  features: z.literal(PATCH_FEATURES_VERSION),
+  /** The network's output order; must be ROUTER_CLASSES. */
+  classes: z.array(routerClassSchema),
+  /** Softmax temperature fitted on held-out training crops. */
+  temperature: z.number().positive(),
+  /** P(clean) at or above this: "no damage", the photo stays as it is. */
+  noDamageThreshold: z.number().gt(0).lte(1),
+  /** Mean PSNR gain (dB) of each model ('baseline' and every group id) on each class, on held-out training crops. */
+  gain: z.record(nonEmptyString, z.record(routerClassSchema, z.number())),
+  /** OOD: a logistic model over the router's energy and the distance to the nearest group. */
+  ood: z.object({
+    energyWeight: z.number(),
+    distanceWeight: z.number(),
+    bias: z.number(),
+    threshold: z.number().gt(0).lt(1),
+    description: z.string(),
+  }),
+  /** The safe policy for the router's routes (core/auto-choice.ts), measured on held-out training crops. */
+  autoChoice: z.object({ description: z.string(), groups: z.record(nonEmptyString, groupTrustSchema) }).optional(),
+  description: z.string(),
+});
+
 export const verificationSchema = z.object({
   group: z.array(degradationIdSchema).min(1),
   /** Worst PSNR loss (dB) of the group's mix model against the single-task models of its members. */
@@ -242,6 +275,7 @@ export const manifestSchema = z
     /** The model trained on all degradations mixed. */
     baseline: modelInfoSchema.optional(),
     selection: selectionSchema,
+    router: routerSchema.optional(),
     search: searchSchema.optional(),
     evaluation: evaluationSchema.optional(),
   })
@@ -290,6 +324,20 @@ export const manifestSchema = z
 
     if (m.selection.jpegCheck && !m.groups.some((g) => g.members.includes('jpeg'))) {
       ctx.addIssue({ code: 'custom', path: ['selection', 'jpegCheck'], message: 'there is a JPEG check, but no group holds JPEG' });
+    }
+
+    if (m.router) {
+      if (m.router.classes.join() !== ROUTER_CLASSES.join()) {
+        ctx.addIssue({ code: 'custom', path: ['router', 'classes'], message: `expected ${ROUTER_CLASSES.join(', ')}` });
+      }
+      const models = ['baseline', ...m.groups.map((g) => g.id)];
+      for (const model of models) {
+        if (model === 'baseline' && !m.baseline) continue;
+        if (!(model in m.router.gain)) ctx.addIssue({ code: 'custom', path: ['router', 'gain'], message: `no gain row for '${model}'` });
+      }
+      for (const model of Object.keys(m.router.gain)) {
+        if (!models.includes(model)) ctx.addIssue({ code: 'custom', path: ['router', 'gain', model], message: `'${model}' is neither 'baseline' nor one of manifest.groups` });
+      }
     }
 
     for (const id of Object.keys(m.singleTask ?? {})) requireKnown(id, known, ['singleTask', id], ctx);

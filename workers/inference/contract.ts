@@ -8,8 +8,8 @@
  */
 import type { Manifest } from '../../src/core/manifest';
 import type { Ggd } from '../../src/core/ggd-types';
-import type { JpegCheckResult, RankedDistance } from '../../src/core/selection';
-import type { AutomaticModel } from '../../src/core/analysis';
+import type { JpegCheckResult, RankedDistance, SelectionResult } from '../../src/core/selection';
+import type { RoutingDecision } from '../../src/core/routing';
 import type { ModelChoice } from '../../src/core/auto-choice';
 import type { Backend, BackendReport } from './backend';
 
@@ -33,35 +33,46 @@ export interface WorkerSettings {
   overlap: number;
 }
 
-/** Which model restores: a group of the manifest, or the mix baseline. */
+/** Which model restores: a group of the manifest, the mix baseline, or none (the original pixels). */
 export type { ModelChoice };
 
 export interface AnalysisResult {
-  /** The group the selection picked (manifest group id). */
+  /** The group the rule in use points at (manifest group id): the router's, or the KL rule's. */
   chosen: string;
+  /** KL distance of the KL rule's choice. */
   chosenDistance: number;
-  /** Distance to the nearest group, the one the OOD badge compares with the threshold. */
+  /** Distance to the nearest group (the KL rule's OOD score, one input of the router's). */
   nearestGroupDistance: number;
+  /** The OOD badge: the rule's OOD score reached its threshold. */
   ood: boolean;
+  oodScore: number;
   oodThreshold: number;
+  /** Predicted gain (dB) of restoring with `chosen`. */
   predictedGain: number | null;
   /** The degradation the gain prediction assumes: JPEG when the JPEG check fired, else the nearest. */
   likelyDegradation: string;
   /** The JPEG check's verdict; null when the manifest has no check. */
   jpegCheck: JpegCheckResult | null;
   /**
-   * The model restored with when the user picks none: the chosen group, or the mix baseline where the
-   * manifest's policy found the group unreliable (core/auto-choice.ts), with its predicted gain.
+   * The routing decision (core/routing.ts) under the manifest's default rule: the model restored with
+   * when the user picks none, why, and its predicted gain. Another rule is decided from `selection`
+   * and `routerLogits` with decideRoute, without analysing again.
    */
-  automatic: AutomaticModel;
+  automatic: RoutingDecision;
+  /** The KL rule's full result (computed on every analysis). */
+  selection: SelectionResult;
+  /** The router's logits (null when the manifest has no router). */
+  routerLogits: number[] | null;
   /** Every group and every degradation, ascending by distance (the "why" panel). */
   groups: RankedDistance[];
   degradations: RankedDistance[];
   ggd: Ggd;
   backend: Backend;
   milliseconds: number;
-  /** Of `milliseconds`, the time inside the descriptor's session runs (the rest: decode, crops, DDR statistic, KL). */
+  /** Of `milliseconds`, the time inside the descriptor's session runs (the rest: decode, crops, DDR statistic, KL, router). */
   descriptorMilliseconds: number;
+  /** Of `milliseconds`, the router: patch features and its session run. */
+  routerMilliseconds: number;
 }
 
 export interface RestoreProgress {
@@ -91,6 +102,6 @@ export interface InferenceWorkerApi {
   configure(manifest: Manifest, models: Record<string, ArrayBuffer>, settings: WorkerSettings): Promise<void>;
   /** The descriptor on the manifest's patches, the DDR statistic, then KL to each group. */
   analyse(image: ImagePayload): Promise<AnalysisResult>;
-  /** Tiled restoration with feathered blending; progress after every tile. */
+  /** Tiled restoration with feathered blending; progress after every tile. Model 'none' returns the original pixels. */
   restore(image: ImagePayload, model: ModelChoice, onProgress: (progress: RestoreProgress) => void): Promise<RestoreResult>;
 }

@@ -4,7 +4,10 @@
  * onnxruntime-node (engine.test.ts). It mirrors the CLI (src/cli/onnx/descriptor.ts and
  * ort-node.ts): the same core analysis, the same core tiling, the same tensor layouts.
  */
-import { analyseImage } from '../../src/core/analysis';
+import { analyseImage, type RouterRunner } from '../../src/core/analysis';
+import { PATCH_FEATURE_COUNT } from '../../src/core/router/patch-features';
+import { ROUTER_INPUT, ROUTER_OUTPUT } from '../../src/core/router/router';
+import { analysisResultOf } from './analysis-result';
 import { CENTRED_GRAM_INPUT, CENTRED_GRAM_ONNX, CENTRED_GRAM_OUTPUT } from '../../src/core/centred-gram-onnx';
 import type { FeatureExtractor, GramComputer } from '../../src/core/ddr-protocol';
 import type { Manifest } from '../../src/core/manifest';
@@ -224,29 +227,36 @@ export function createEngine(host: EngineHost): InferenceEngine {
           out.dispose?.();
           return values;
         });
-      const { statistic, selection, automatic } = await analyseImage(image, manifest, extract, { gram });
-      return {
-        chosen: selection.chosen,
-        chosenDistance: selection.chosenDistance,
-        nearestGroupDistance: selection.nearestGroupDistance,
-        ood: selection.ood,
-        oodThreshold: manifest.selection.oodThreshold,
-        predictedGain: selection.predictedGain,
-        likelyDegradation: selection.likelyDegradation,
-        jpegCheck: selection.jpegCheck,
-        automatic,
-        groups: selection.groups,
-        degradations: selection.degradations,
-        ggd: statistic.ggd,
+      const routerSpec = manifest.router;
+      let routerMilliseconds = 0;
+      const router: RouterRunner | undefined = routerSpec && (async (features) => {
+        const start = host.now();
+        const logits = await resilient(routerSpec.file).run(async (session) => {
+          const out = await runFloat(session, features, [1, features.length / PATCH_FEATURE_COUNT, PATCH_FEATURE_COUNT], ROUTER_OUTPUT, ROUTER_INPUT);
+          const values = (out.data as Float32Array).slice();
+          out.dispose?.();
+          return values;
+        });
+        routerMilliseconds += host.now() - start;
+        return logits;
+      });
+      const { statistic, selection, routerLogits, automatic } = await analyseImage(image, manifest, extract, { gram, router });
+      return analysisResultOf({ ggd: statistic.ggd, selection, routerLogits, automatic }, manifest, {
         backend: descriptor.current?.backend ?? 'wasm',
         milliseconds: host.now() - started,
         descriptorMilliseconds,
-      } satisfies AnalysisResult;
+        routerMilliseconds,
+      });
     },
 
     async restore(payload, choice, onProgress) {
       const { manifest, settings } = configured();
       const started = host.now();
+      if (choice.kind === 'none') {
+        // "No damage": the original pixels, untouched (alpha included).
+        onProgress?.(progressOf(1, 1, 0));
+        return { width: payload.width, height: payload.height, rgba: payload.rgba.slice(), model: choice, backend: 'wasm', tiles: 0, milliseconds: host.now() - started };
+      }
       const file = modelFor(manifest, choice).file;
       const { image, alpha, grayscale } = decodePayload(payload);
       const model = resilient(file);

@@ -96,7 +96,7 @@ export function progressOf(done: number, total: number, elapsedMs: number): Rest
 }
 
 /** The model file a choice names, with a message in the user's terms when the manifest lacks it. */
-export function modelFor(manifest: Manifest, choice: ModelChoice): ModelInfo {
+export function modelFor(manifest: Manifest, choice: Exclude<ModelChoice, { kind: 'none' }>): ModelInfo {
   if (choice.kind === 'baseline') {
     if (!manifest.baseline) throw new Error('these models have no baseline (mix-trained) model to compare with');
     return manifest.baseline;
@@ -106,9 +106,9 @@ export function modelFor(manifest: Manifest, choice: ModelChoice): ModelInfo {
   return group.model;
 }
 
-/** Every model file the manifest names (descriptor, groups, baseline), without repeats. */
+/** Every model file the manifest names (descriptor, router, groups, baseline), without repeats. */
 export function modelFiles(manifest: Manifest): string[] {
-  const files = [manifest.descriptor.file, ...manifest.groups.map((g) => g.model.file)];
+  const files = [manifest.descriptor.file, ...(manifest.router ? [manifest.router.file] : []), ...manifest.groups.map((g) => g.model.file)];
   if (manifest.baseline) files.push(manifest.baseline.file);
   return [...new Set(files)];
 }

@@ -2,6 +2,8 @@
  * What the user can do, as plain functions over the store, the pixel store, the job queue and the
  * inference client. Components call these; nothing here renders.
  */
+import type { Manifest } from '../../core/manifest';
+import { decisionFor, type RoutingRuleSetting } from '../features/analysis/decision';
 import { decodeImageFile, ImportError, toPayload } from '../features/import/decode';
 import { encodePng, thumbnailUrl } from '../features/batch/encode-png';
 import { restoredFileName, zipFileName } from '../features/batch/download-names';
@@ -98,12 +100,18 @@ export function analyse(id: string): void {
 }
 
 /**
- * The model GRIDS restores with: the user's override, else the analysis's automatic choice (the
- * chosen group, or the mix baseline where the manifest found that group unreliable).
+ * The model GRIDS restores with: the user's override, else the routing decision under `rule` (a
+ * group, the mix baseline, or none: the photo kept as it is). Null before the analysis.
  */
-export function gridsChoice(target: ImageItem): ModelChoice | null {
-  if (target.override) return { kind: 'group', id: target.override };
-  return target.analysis.status === 'done' ? target.analysis.result.automatic.model : null;
+export function gridsChoice(target: ImageItem, manifest: Manifest | null | undefined, rule: RoutingRuleSetting): ModelChoice | null {
+  if (target.override) return target.override;
+  if (target.analysis.status !== 'done' || !manifest) return null;
+  return decisionFor(target.analysis.result, manifest, rule).model;
+}
+
+/** gridsChoice with the engine's manifest and the rule in the settings, for actions outside React. */
+function currentChoice(target: ImageItem, manifest: Manifest | null = engine.manifest()): ModelChoice | null {
+  return gridsChoice(target, manifest, store().settings.routingRule);
 }
 
 /** Progress is reported after every tile; the store hears about it at most every 100 ms (and at the end). */
@@ -132,14 +140,14 @@ function enqueueRestore(id: string, kinds: readonly RestoreKind[]): void {
     const target = item(id);
     if (!target || target.decode.status !== 'ready') return;
     // When GRIDS itself restores with the baseline, a second baseline run would be the same image.
-    if (kind === 'baseline' && kinds.includes('grids') && gridsChoice(target)?.kind === 'baseline') continue;
+    if (kind === 'baseline' && kinds.includes('grids') && currentChoice(target)?.kind === 'baseline') continue;
     const queued = queue.enqueue({
       itemId: id,
       kind: kind === 'grids' ? 'restore' : 'baseline',
       run: (signal) => runRestore(id, kind, signal),
       onCancel: () => store().setRestore(id, kind, { status: 'cancelled' }),
     });
-    if (queued) store().setRestore(id, kind, { status: 'queued', model: kind === 'baseline' ? { kind: 'baseline' } : gridsChoice(target) });
+    if (queued) store().setRestore(id, kind, { status: 'queued', model: kind === 'baseline' ? { kind: 'baseline' } : currentChoice(target) });
   }
 }
 
@@ -154,7 +162,9 @@ async function runRestore(id: string, kind: RestoreKind, signal: AbortSignal): P
       if (!manifest.baseline) throw new Error('These models have no mix baseline to compare with.');
       model = { kind: 'baseline' };
     } else {
-      model = gridsChoice(target);
+      // Decided when the run starts, so a rule switched while it waited applies. 'none' goes through
+      // the worker like any model and comes back as the original pixels, so downloads work the same.
+      model = currentChoice(target, manifest);
       if (!model) throw new Error('The analysis did not finish, so no group was chosen. Pick a group to restore with.');
     }
     store().setRestore(id, kind, { status: 'running', model, progress: null });
@@ -217,8 +227,8 @@ export function cancelEverything(): void {
   queue.cancelAll();
 }
 
-export function setOverride(id: string, groupId: string | null): void {
-  store().updateItem(id, () => ({ override: groupId }));
+export function setOverride(id: string, model: ModelChoice | null): void {
+  store().updateItem(id, () => ({ override: model }));
 }
 
 function releaseUrls(target: ImageItem): void {

@@ -11,7 +11,9 @@ describe('engine', () => {
     const manifest = fixtureManifest();
     const models = { 'a.onnx': new ArrayBuffer(4) };
     const waiting = engine.ready(new AbortController().signal);
+    expect(engine.manifest()).toBeNull();
     engine.setInput({ status: 'ready', manifest, models, settings });
+    expect(engine.manifest()).toBe(manifest);
     expect(await waiting).toBe(manifest);
     await engine.ready(new AbortController().signal);
     engine.setInput({ status: 'ready', manifest, models: { ...models }, settings: { ...settings } }); // equal

@@ -19,6 +19,8 @@ export interface Engine {
   setInput(input: EngineInput): void;
   /** Resolves with the manifest once the worker is configured with it; rejects when models failed. */
   ready(signal: AbortSignal): Promise<Manifest>;
+  /** The manifest now, without waiting (null while loading or failed): synchronous decisions need it. */
+  manifest(): Manifest | null;
 }
 
 function sameSource(a: EngineSource | null, b: EngineSource): boolean {
@@ -56,6 +58,9 @@ export function createEngine(client: Pick<AppInferenceClient, 'configure'>): Eng
         configured = source;
       }
       return source.manifest;
+    },
+    manifest() {
+      return input.status === 'ready' ? input.manifest : null;
     },
   };
 }

@@ -8,13 +8,14 @@ export interface ModelFile {
   role: string;
 }
 
-/** Every model the worker needs: the descriptor, each group's model and the mix baseline; each file once. */
+/** Every model the worker needs: the descriptor, the router, each group's model and the mix baseline; each file once. */
 export function modelFilesOf(manifest: Manifest): ModelFile[] {
   const files = new Map<string, ModelFile>();
   const add = (file: string, sizeBytes: number, role: string) => {
     if (!files.has(file)) files.set(file, { file, sizeBytes, role });
   };
-  add(manifest.descriptor.file, 0, 'descriptor'); // the descriptor spec carries no size
+  add(manifest.descriptor.file, 0, 'descriptor'); // the descriptor and router specs carry no size
+  if (manifest.router) add(manifest.router.file, 0, 'degradation router');
   for (const group of manifest.groups) add(group.model.file, group.model.sizeBytes, `group ${group.name}`);
   if (manifest.baseline) add(manifest.baseline.file, manifest.baseline.sizeBytes, 'mix baseline');
   return [...files.values()];

@@ -4,9 +4,10 @@
  * engine/actions.ts.
  */
 import { create } from 'zustand';
+import { isRoutingRuleSetting } from '../features/analysis/decision';
 import type { AnalysisState, ImageItem, RestoreKind, RestoreState, Settings } from './types';
 
-export const DEFAULT_SETTINGS: Settings = { preferWebgpu: true, tile: 256, overlap: 16, alsoBaseline: false };
+export const DEFAULT_SETTINGS: Settings = { preferWebgpu: true, tile: 256, overlap: 16, alsoBaseline: false, routingRule: 'auto' };
 
 export interface AppState {
   items: Record<string, ImageItem>;
@@ -49,7 +50,9 @@ const SETTINGS_KEY = 'grids-settings';
 function loadSettings(): Settings {
   try {
     const saved = JSON.parse(globalThis.localStorage?.getItem(SETTINGS_KEY) ?? 'null') as Partial<Settings> | null;
-    return { ...DEFAULT_SETTINGS, ...(saved ?? {}) };
+    const settings = { ...DEFAULT_SETTINGS, ...(saved ?? {}) };
+    // A value saved by another version of the app must not reach decideRoute.
+    return isRoutingRuleSetting(settings.routingRule) ? settings : { ...settings, routingRule: DEFAULT_SETTINGS.routingRule };
   } catch {
     return DEFAULT_SETTINGS;
   }

@@ -1,5 +1,6 @@
 import type { AnalysisResult, Backend, ModelChoice, RestoreProgress } from '../inference/client';
 import type { ImageFormat } from '../features/import/image-header';
+import type { RoutingRuleSetting } from '../features/analysis/decision';
 
 export type DecodeState =
   | { status: 'decoding' }
@@ -42,8 +43,8 @@ export interface ImageItem {
   decode: DecodeState;
   analysis: AnalysisState;
   restore: Record<RestoreKind, RestoreState>;
-  /** Group the user picked instead of the analysis's choice; null = automatic. */
-  override: string | null;
+  /** The model the user picked instead of the routing decision's (a group, or keeping the original); null = automatic. */
+  override: ModelChoice | null;
 }
 
 export interface Settings {
@@ -54,4 +55,6 @@ export interface Settings {
   overlap: number;
   /** Also run the mix baseline whenever an image is restored, to compare. */
   alsoBaseline: boolean;
+  /** Which rule picks the default model: 'auto' is the manifest's default (the learned router where it ships one). */
+  routingRule: RoutingRuleSetting;
 }

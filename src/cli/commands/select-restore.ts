@@ -1,11 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { Command } from 'commander';
-import { analyseImage, type ImageAnalysis } from '../../core/analysis';
+import { InvalidArgumentError, type Command } from 'commander';
+import { analyseImage, type ImageAnalysis as CoreAnalysis } from '../../core/analysis';
+import type { ModelChoice } from '../../core/auto-choice';
+import type { RgbImage } from '../../core/image';
+import { predictedGainUnder, ROUTING_RULES, type RoutingRule } from '../../core/routing';
 import { parseManifest, type Manifest } from '../../core/manifest';
 import { atomicWrite, readImage, readImageFolder, writePng } from '../io/images';
 import { createFeatureExtractor } from '../onnx/descriptor';
-import { loadSession, ortCentredGram, releaseSessions, restoreImageTo8Bit } from '../onnx/ort-node';
+import { loadSession, ortCentredGram, ortRouter, releaseSessions, restoreImageTo8Bit } from '../onnx/ort-node';
+
+type ImageAnalysis = CoreAnalysis & { manifest: Manifest };
 import { info, integer, printJson } from '../options';
 import { createProgress } from '../progress';
 
@@ -20,57 +25,94 @@ export async function loadManifest(path: string): Promise<Manifest> {
   return parseManifest(JSON.parse(text));
 }
 
+const modelName = (model: ModelChoice) => (model.kind === 'group' ? model.id : model.kind);
+
 function summary(image: string, analysis: ImageAnalysis) {
   const s = analysis.selection;
+  const a = analysis.automatic;
   return {
     image,
-    chosen: s.chosen,
-    distance: s.chosenDistance,
+    /** The rule that decided: 'router' (learned) or 'kl' (the paper's distances). */
+    rule: a.rule,
+    /** The group the rule points at. */
+    chosen: a.chosen,
+    /** KL distance of that group (the paper's statistic, whatever the rule). */
+    distance: s.groups.find((g) => g.id === a.chosen)?.distance ?? s.chosenDistance,
     nearestGroupDistance: s.nearestGroupDistance,
-    ood: s.ood,
-    predictedGain: s.predictedGain,
-    /** The JPEG check's verdict (null without a check in the manifest); when it fired, `chosen` is the JPEG group. */
+    ood: a.ood,
+    /** P(out of distribution) with the router; the distance to the nearest group with the KL rule. */
+    oodScore: a.oodScore,
+    /** Predicted gain (dB) of restoring with the chosen group. */
+    predictedGain: predictedGainUnder(a.rule, analysis.manifest, { kind: 'group', id: a.chosen }, s, a.router),
+    /** The router's class probabilities (null without a router). */
+    probabilities: a.router?.probabilities ?? null,
+    groupProbabilities: a.router?.groupProbabilities ?? null,
+    /** The JPEG check's verdict (null without a check in the manifest); part of the KL rule. */
     jpegCheck: s.jpegCheck,
-    /** What `restore` uses without --group: the chosen group, or the baseline where the manifest's policy distrusts it. */
-    automatic: modelName(analysis.automatic.model),
-    automaticReason: analysis.automatic.reason,
-    automaticPredictedGain: analysis.automatic.predictedGain,
+    /** What `restore` uses without --group: a group, 'baseline', or 'none' (the photo is left as it is). */
+    automatic: modelName(a.model),
+    automaticReason: a.reason,
+    automaticPredictedGain: a.predictedGain,
+    klChoice: s.chosen,
     groups: s.groups,
     degradations: s.degradations,
     ggd: analysis.statistic.ggd,
   };
 }
 
-const modelName = (model: ImageAnalysis['automatic']['model']) => (model.kind === 'baseline' ? 'baseline' : model.id);
-
 function describeAutomatic(analysis: ImageAnalysis): string {
   const a = analysis.automatic;
+  if (a.reason === 'no-damage') return `; no damage found (P(clean) ${a.router!.probabilities.clean.toFixed(2)}): left as it is`;
+  if (a.reason === 'no-gain') return '; no model is expected to gain anything: left as it is';
+  if (a.reason === 'split') return '; the router is unsure between groups: restores with the mix baseline';
   if (a.reason !== 'unreliable' || !a.evidence) return '';
-  return `; restores with the baseline: on held-out crops routed to ${analysis.selection.chosen}, the baseline gained ${a.evidence.baselineGain?.toFixed(2)} dB against the group's ${a.evidence.groupGain?.toFixed(2)} dB`;
+  return `; restores with the baseline: on held-out crops routed to ${a.chosen}, the baseline gained ${a.evidence.baselineGain?.toFixed(2)} dB against the group's ${a.evidence.groupGain?.toFixed(2)} dB`;
 }
 
-async function analyser(manifestPath: string) {
+function describe(path: string, analysis: ImageAnalysis): string {
+  const a = analysis.automatic;
+  const s = analysis.selection;
+  const why = a.rule === 'router'
+    ? `P ${a.router!.groupProbabilities[a.chosen].toFixed(2)}; KL rule: ${s.chosen}`
+    : `distance ${s.chosenDistance.toFixed(3)}${s.jpegCheck?.fired ? `, JPEG blocks found (P ${s.jpegCheck.probability.toFixed(2)})` : ''}`;
+  const gain = a.predictedGain !== null ? `, predicted gain ${a.predictedGain.toFixed(2)} dB` : '';
+  return `${path}: ${a.chosen} (${why}${a.ood ? ', OUT OF DISTRIBUTION' : ''}${gain}${describeAutomatic(analysis)})`;
+}
+
+async function analyser(manifestPath: string, ruleOption: RoutingRule | undefined) {
   const manifest = await loadManifest(manifestPath);
+  // GRIDS_RULE lets a script that cannot pass --rule (e.g. the routing protocol) choose the rule.
+  const rule = ruleOption ?? (process.env.GRIDS_RULE ? parseRule(process.env.GRIDS_RULE, 'GRIDS_RULE') : undefined);
+  if (rule === 'router' && !manifest.router) throw new Error(`${manifestPath} has no router; use --rule kl`);
   const root = dirname(manifestPath);
   const extract = createFeatureExtractor(await loadSession(join(root, manifest.descriptor.file)), manifest.descriptor.layer);
-  return { manifest, root, analyse: (image: Parameters<typeof analyseImage>[0]) => analyseImage(image, manifest, extract, { gram: ortCentredGram() }) };
+  const router = manifest.router ? ortRouter(await loadSession(join(root, manifest.router.file))) : undefined;
+  return {
+    manifest, root,
+    analyse: async (image: RgbImage) => ({ ...(await analyseImage(image, manifest, extract, { gram: ortCentredGram(), router, rule })), manifest }),
+  };
 }
+
+function parseRule(value: string, name: string): RoutingRule {
+  if (!(ROUTING_RULES as readonly string[]).includes(value)) throw new InvalidArgumentError(`${name} must be one of ${ROUTING_RULES.join(', ')}, got "${value}"`);
+  return value as RoutingRule;
+}
+const ruleOption = (value: string) => parseRule(value, '--rule');
 
 export function registerSelectRestore(program: Command): void {
   program
     .command('select')
-    .description('pick the group model for each image (DDR statistic → KL to each group, and the JPEG check), with distances, OOD flag and predicted gain')
+    .description('pick the model for each image: the learned router\'s probabilities (or, with --rule kl, the paper\'s KL distances and the JPEG check), with the KL distances, OOD flag and predicted gain')
     .argument('<images...>', 'image files')
     .option('--manifest <path>', 'model manifest', 'public/models/manifest.json')
-    .action(async (images: string[], opts: { manifest: string }) => {
-      const { analyse } = await analyser(opts.manifest);
+    .option('--rule <rule>', 'routing rule: router (learned; the default when the manifest has one) or kl (the paper\'s); also GRIDS_RULE', ruleOption)
+    .action(async (images: string[], opts: { manifest: string; rule?: RoutingRule }) => {
+      const { analyse } = await analyser(opts.manifest, opts.rule);
       const results = [];
       for (const path of images) {
         try {
           const analysis = await analyse(await readImage(path));
-          const s = analysis.selection;
-          const jpeg = s.jpegCheck?.fired ? `, JPEG blocks found (P ${s.jpegCheck.probability.toFixed(2)})` : '';
-          info(`${path}: ${s.chosen} (distance ${s.chosenDistance.toFixed(3)}${jpeg}${s.ood ? ', OUT OF DISTRIBUTION' : ''}${s.predictedGain !== null ? `, predicted gain ${s.predictedGain.toFixed(2)} dB` : ''}${describeAutomatic(analysis)})`);
+          info(describe(path, analysis));
           results.push(summary(path, analysis));
         } catch (error) {
           info(`${path}: skipped, ${(error as Error).message.split('\n')[0]}`);
@@ -84,14 +126,15 @@ export function registerSelectRestore(program: Command): void {
 
   program
     .command('restore')
-    .description('restore every image in a folder with its automatic model (the selected group, or the mix baseline where the manifest distrusts that group), tiled, writing PNGs named after the originals')
+    .description('restore every image in a folder with its automatic model (the routed group, the mix baseline where the policy prefers it, or none: a photo with no damage is written unchanged), tiled, writing PNGs named after the originals')
     .requiredOption('--in <dir>', 'folder of degraded images')
     .requiredOption('--out <dir>', 'folder for restored PNGs and report.json')
     .option('--manifest <path>', 'model manifest', 'public/models/manifest.json')
     .option('--group <id>', 'use this group for every image instead of selecting ("baseline" for the mix model)')
+    .option('--rule <rule>', 'routing rule: router (learned; the default when the manifest has one) or kl (the paper\'s); also GRIDS_RULE', ruleOption)
     .option('--tile <px>', 'tile size', integer('--tile', 16), 256)
-    .action(async (opts: { in: string; out: string; manifest: string; group?: string; tile: number }) => {
-      const { manifest, root, analyse } = await analyser(opts.manifest);
+    .action(async (opts: { in: string; out: string; manifest: string; group?: string; rule?: RoutingRule; tile: number }) => {
+      const { manifest, root, analyse } = await analyser(opts.manifest, opts.rule);
       if (opts.group && opts.group !== 'baseline' && !manifest.groups.some((g) => g.id === opts.group)) {
         throw new Error(`unknown group "${opts.group}"; the manifest has: ${manifest.groups.map((g) => g.id).join(', ')}, baseline`);
       }
@@ -102,8 +145,9 @@ export function registerSelectRestore(program: Command): void {
       for (const [i, { name, image }] of images.entries()) {
         const analysis = await analyse(image);
         const groupId = opts.group ?? modelName(analysis.automatic.model);
-        const model = groupId === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === groupId)!.model;
-        const restored = await restoreImageTo8Bit(await loadSession(join(root, model.file)), image, { tile: opts.tile });
+        const model = groupId === 'none' ? null : groupId === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === groupId)!.model;
+        // "No damage": the original pixels, unchanged.
+        const restored = model ? await restoreImageTo8Bit(await loadSession(join(root, model.file)), image, { tile: opts.tile }) : image;
         const output = join(opts.out, `${basename(name, extname(name))}.png`);
         await writePng(output, restored);
         report.push({ ...summary(name, analysis), used: groupId, output });

@@ -3,6 +3,8 @@ import * as ort from 'onnxruntime-node';
 import { CENTRED_GRAM_INPUT, CENTRED_GRAM_ONNX, CENTRED_GRAM_OUTPUT } from '../../core/centred-gram-onnx';
 import type { GramComputer } from '../../core/ddr-protocol';
 import { clipInPlace, fromPlanar, quantize8, toPlanar, type RgbImage } from '../../core/image';
+import { PATCH_FEATURE_COUNT } from '../../core/router/patch-features';
+import { ROUTER_INPUT, ROUTER_OUTPUT } from '../../core/router/router';
 import { runTiled, type TiledOptions } from '../../core/tiled-inference';
 import { INPUT_NAME, OUTPUT_NAME } from './writer';
 
@@ -67,4 +69,13 @@ export async function restoreImage(session: ort.InferenceSession, image: RgbImag
 /** restoreImage as a user receives it: clipped to [0, 1] and quantised to 8 bits (the PNG the app and `grids restore` write). */
 export async function restoreImageTo8Bit(session: ort.InferenceSession, image: RgbImage, options: Partial<TiledOptions> = {}): Promise<RgbImage> {
   return quantize8(clipInPlace(await restoreImage(session, image, options)));
+}
+
+/** The router network on onnxruntime-node: one photo's patch features in, its logits out (as the browser worker runs it). */
+export function ortRouter(session: ort.InferenceSession) {
+  return async (features: Float32Array): Promise<Float32Array> => {
+    const patches = features.length / PATCH_FEATURE_COUNT;
+    const results = await session.run({ [ROUTER_INPUT]: new ort.Tensor('float32', features, [1, patches, PATCH_FEATURE_COUNT]) }, [ROUTER_OUTPUT]);
+    return results[ROUTER_OUTPUT].data as Float32Array;
+  };
 }

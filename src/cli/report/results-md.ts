@@ -1,3 +1,6 @@
+import { routerSection, type RoutingValidation } from './router-md';
+import type { RouterTrainingResult } from '../router/stage';
+import type { RouterCalibration } from '../zoo/pipeline';
 import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids';
 import { DEGRADATION_TABLE } from '../../core/degradations/table';
 import { OOD_DEGRADATION_IDS, OOD_DEGRADATION_TABLE } from '../../core/degradations/out-of-distribution';
@@ -53,7 +56,7 @@ export type ResultsSample = Omit<CalibrationSample, 'crop' | 'nearest' | 'neares
 
 /** zoo-report.json, with the fields older reports lack made optional. */
 export interface ResultsReport {
-  preset: Omit<ZooPreset, 'calibrationCrops' | 'expectedGainImages'> & Partial<Pick<ZooPreset, 'calibrationCrops' | 'expectedGainImages'>>;
+  preset: Omit<ZooPreset, 'calibrationCrops' | 'expectedGainImages' | 'router'> & Partial<Pick<ZooPreset, 'calibrationCrops' | 'expectedGainImages' | 'router'>>;
   command: string;
   machine: { cpus: number; model: string; platform: string; node: string };
   timings: Record<string, number>;
@@ -67,6 +70,8 @@ export interface ResultsReport {
   blindUse?: BlindUseResult;
   /** The safe automatic choice's held-out measurement and policy (absent in older reports). */
   autoChoice?: AutoChoiceResult;
+  /** The learned router's training and held-out calibration (absent in older reports). */
+  router?: { training: RouterTrainingResult; calibration: RouterCalibration };
   /** The JPEG check's training (absent in older reports). */
   jpegCheck?: Pick<JpegCheckTraining, 'training'> & { check: { threshold: number; description: string } };
   calibration: Omit<CalibrationResult, 'samples' | 'gainPrediction'> & {
@@ -109,6 +114,8 @@ export interface ResultsInput {
   scratchChecks?: FromScratchGroup[];
   /** Selection studies (scripts/selection-study.ts, campaign/descriptor-study/); absent when none were run. */
   selectionStudies?: SelectionStudy[];
+  /** Both routing rules through the routing protocol on the validation photos (<work>/router/validation.json). */
+  routingValidation?: RoutingValidation;
 }
 
 export interface ResultsOutput {
@@ -967,7 +974,7 @@ export function resultsMarkdown(input: ResultsInput): ResultsOutput {
     layerSection(report),
     searchSection(report),
     fineTuneSection(report, input.scratchChecks ?? []),
-    [...selectionSection(report), ...selectionStudyLines(input.selectionStudies ?? [])],
+    [...selectionSection(report), ...withBlankLine(routerSection(report.router, input.routingValidation, degradationName)), ...selectionStudyLines(input.selectionStudies ?? [])],
     oodSection(report, link, figures),
     gainSection(report, link, figures),
     reproductionSection(input),
@@ -983,6 +990,8 @@ export function resultsMarkdown(input: ResultsInput): ResultsOutput {
   ];
   return { markdown: sectionsJoin(head, sections), figures };
 }
+
+const withBlankLine = (lines: string[]) => (lines.length ? ['', ...lines] : lines);
 
 function sectionsJoin(head: string[], sections: string[][]): string {
   // Sections end without blank lines, so they join with exactly one (the discussion stays verbatim).

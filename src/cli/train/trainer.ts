@@ -9,6 +9,7 @@ import { readImageFolder } from '../io/images';
 import { macsPerInputPixel } from '../models/graph';
 import { buildGraph, type ArchOptions } from '../models/registry';
 import { initParams, runGraph, type ParamValues } from '../models/tf-network';
+import { adamStep } from '../tf/adam';
 import { selectBackend, type BackendChoice } from '../tf/backend';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointMeta } from './checkpoint';
 import { sampleBatch, type TaskSpec } from './data';
@@ -166,7 +167,6 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
   const macs = macsPerInputPixel(graph) * options.patch * options.patch * options.batch;
   const flopsPerStep = 3 * 2 * macs; // forward + backward ≈ 3 forward passes
   let lastLoss = NaN;
@@ -183,18 +183,9 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
         const input = tf.tensor4d(batch.input, batch.inputShape);
         const target = tf.tensor4d(batch.target, batch.targetShape);
         const { value, grads } = tf.variableGrads(() => tf.mean(tf.abs(tf.sub(runGraph(graph, byName, input)[0], target))) as tf.Scalar, variables);
-        const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
-        variables.forEach((variable, i) => {
-          const g = grads[variable.name];
-          const m1 = tf.add(tf.mul(moments1[i], beta1), tf.mul(g, 1 - beta1));
-          const m2 = tf.add(tf.mul(moments2[i], beta2), tf.mul(tf.square(g), 1 - beta2));
-          moments1[i].assign(m1);
-          moments2[i].assign(m2);
-          let update = tf.div(tf.div(m1, c1), tf.add(tf.sqrt(tf.div(m2, c2)), eps));
-          // AdamW decays weights directly (decoupled), not through the gradient.
-          if (options.optimizer === 'adamw' && options.weightDecay > 0) update = tf.add(update, tf.mul(variable, options.weightDecay));
-          variable.assign(tf.sub(variable, tf.mul(update, lr)));
-        });
+        // AdamW decays weights directly (decoupled), not through the gradient.
+        const decay = options.optimizer === 'adamw' ? options.weightDecay : 0;
+        variables.forEach((variable, i) => adamStep(variable, moments1[i], moments2[i], grads[variable.name], t, lr, decay));
         return value;
       });
       lastLoss = (await lossTensor.data())[0];

@@ -25,6 +25,12 @@ import { measureBlindUse, type BlindUseResult } from './blind-use';
 import { decidePolicy, measureAutoChoice, type AutoChoiceResult } from './auto-choice';
 import { trainJpegCheck, type JpegCheckTraining } from './jpeg-check';
 import type { ZooPreset } from './presets';
+import { fitOodModel, fitTemperature, gainTable, measureRouterCrops, routerCandidate, routerPolicy, type RouterCrop } from '../router/calibrate';
+import { trainRouterStage, type RouterTrainingResult } from '../router/stage';
+import { routerProbabilities } from '../../core/router/router';
+import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
+import { PATCH_FEATURES_VERSION } from '../../core/router/patch-features';
+import type { GroupTrust } from '../../core/auto-choice';
 
 /**
  * `grids zoo`: the whole GRIDS pipeline, stage by stage, each stage skipped when its output exists
@@ -68,6 +74,8 @@ export interface ZooReport {
   expectedGain: { images: string[]; table: Record<string, Record<string, number>> };
   /** Absent in reports of zoos built before the stage existed. */
   autoChoice?: AutoChoiceResult & { baselineExpectedGain: Record<string, number> };
+  /** Absent in reports of zoos built before the stage existed. */
+  router?: { training: RouterTrainingResult; calibration: RouterCalibration };
   calibration: Omit<CalibrationResult, 'samples'> & { samples: CalibrationResult['samples'] };
   /** Absent in reports of zoos built before the stage existed. */
   blindUse?: BlindUseResult;
@@ -407,6 +415,28 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   }
   await saveTimings();
 
+  // 7c. The learned router (src/core/router): trained on every training photo but the gain table's,
+  //     then calibrated on those held-out photos' crops: temperature, gain per class (clean
+  //     included), the OOD model and the safe policy for its routes. Never the validation photos.
+  const routerWork = join(work, 'router');
+  const routerTraining = await stage('router', join(routerWork, 'stage.json'), timings, log, async () =>
+    trainRouterStage({
+      images: o.images, work: routerWork, heldOut: (await gainTableImages()).map((i) => i.name), draws: preset.router.draws, seed: preset.seed + 1,
+      hyper: { hidden: preset.router.hidden, epochs: preset.router.epochs }, workers: o.workers, log,
+    }));
+  await saveTimings();
+  const routerCalibration = await stage('router-calibration', join(routerWork, 'calibration.json'), timings, log, async () => {
+    const images = await gainTableImages();
+    const progressEvery = Math.max(1, Math.round(images.length * preset.calibrationCrops * 18 / 10));
+    const crops = await measureRouterCrops({
+      images, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 5, routerFile: routerTraining.onnx,
+      protocol, extract, references: references.references, groups, baselineFile: onnxOf('baseline'), jpegCheck: jpegCheck.check,
+      onProgress: (done, total) => { if (done % progressEvery === 0 || done === total) log(`  router calibration: ${done}/${total} crops`); },
+    });
+    return calibrateRouter(crops, groups.map((g) => g.id), images.map((i) => i.name));
+  });
+  await saveTimings();
+
   // 8. Calibration of the OOD threshold and the gain prediction, on the validation photos.
   const calibration = await stage('calibration', join(work, 'calibration.json'), timings, log, () =>
     calibrate({
@@ -483,6 +513,17 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       },
       jpegCheck: jpegCheck.check,
     },
+    router: {
+      file: relative(o.out, await publish(routerTraining.onnx, 'router.onnx')),
+      features: PATCH_FEATURES_VERSION,
+      classes: [...ROUTER_CLASSES],
+      temperature: routerCalibration.temperature,
+      noDamageThreshold: routerCalibration.noDamageThreshold,
+      gain: routerCalibration.gain,
+      ood: { ...routerCalibration.ood, description: routerCalibration.oodDescription },
+      autoChoice: { description: routerCalibration.policyDescription, groups: routerCalibration.policy },
+      description: `a patch-set MLP over ${ROUTER_CLASSES.length} classes (the 11 degradations and clean), trained on ${routerTraining.samples} views of ${routerTraining.trainPhotos} training photos; calibrated on ${routerCalibration.images.length} held-out training photos`,
+    },
     search: { delta: preset.delta, partition, verifications: search.verifications.map((v: { group: DegradationId[]; deltaP: number; passed: boolean; order: number; phase: string }) => ({ group: v.group, deltaP: v.deltaP, passed: v.passed, order: v.order, phase: v.phase })) },
     evaluation: { tables: { rows, units: 'dB', description: `PSNR (RGB) on ${preset.eval.crop}px centre crops of ${valImages.length} validation photos, one fixed degradation draw per photo (seed ${preset.eval.seed})` } },
   });
@@ -490,7 +531,8 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const report: ZooReport = {
     preset, command: o.command,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform, node: process.version },
-    timings, layerChoice, references, jpegCheck, evaluation: { single, baseline, grids }, search, groupModels, expectedGain, autoChoice, calibration, blindUse,
+    timings, layerChoice, references, jpegCheck, evaluation: { single, baseline, grids }, search, groupModels, expectedGain, autoChoice,
+    router: { training: routerTraining, calibration: routerCalibration }, calibration, blindUse,
   };
   await atomicWrite(join(work, 'zoo-report.json'), JSON.stringify(report, null, 2));
   // Group GGDs are derived from the references, but logging them helps when reading a build log.
@@ -501,6 +543,58 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   await releaseSessions();
   return manifest;
 }
+
+/** P(clean) at or above this is "no damage": more likely clean than all the damages together. Fixed, not tuned. */
+export const NO_DAMAGE_THRESHOLD = 0.5;
+/** The OOD threshold flags this share of held-out in-distribution crops (degraded and clean). */
+export const OOD_FALSE_FLAG_RATE = 0.05;
+
+export interface RouterCalibration {
+  images: string[];
+  crops: RouterCrop[];
+  temperature: number;
+  noDamageThreshold: number;
+  gain: Record<string, Record<RouterClass, number>>;
+  ood: { energyWeight: number; distanceWeight: number; bias: number; threshold: number; auroc: number };
+  oodDescription: string;
+  policy: Record<string, GroupTrust>;
+  policyDescription: string;
+  /** On the held-out crops: the most probable group holds the degradation; clean crops called clean. */
+  heldOut: { routing: number; perClass: Record<string, number>; noDamageOnClean: number };
+}
+
+/** Everything the manifest's router block needs, from the measured held-out crops (pure, so a stored measurement can be decided again). */
+export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images: string[]): RouterCalibration {
+  const temperature = fitTemperature(crops);
+  const gain = gainTable(crops, ['baseline', ...groupIds]);
+  const ood = fitOodModel(crops, temperature, OOD_FALSE_FLAG_RATE);
+  const policy = routerPolicy(crops, groupIds, temperature, gain, NO_DAMAGE_THRESHOLD);
+  const perClass: Record<string, number> = {};
+  for (const c of ROUTER_CLASSES) {
+    const of = crops.filter((x) => x.source === c);
+    perClass[c] = of.filter((x) => {
+      const p = routerProbabilities(x.logits, temperature);
+      return ROUTER_CLASSES.reduce((best, k) => (p[k] > p[best] ? k : best), ROUTER_CLASSES[0]) === c;
+    }).length / Math.max(1, of.length);
+  }
+  const clean = crops.filter((x) => x.source === CLEAN);
+  return {
+    images, crops, temperature, noDamageThreshold: NO_DAMAGE_THRESHOLD, gain, ood, policy,
+    oodDescription: `logistic model over the router's energy and the distance to the nearest group, fitted on ${crops.filter((c) => c.kind === 'in').length} in-distribution and ${crops.filter((c) => c.kind === 'ood').length} out-of-distribution held-out training crops (${[...new Set(crops.filter((c) => c.kind === 'ood').map((c) => c.source))].join(', ')}); the threshold flags ${100 * OOD_FALSE_FLAG_RATE} % of the in-distribution ones (held-out AUROC ${ood.auroc.toFixed(3)})`,
+    policyDescription: `${crops.filter((c) => c.gains).length} crops (4 corners) of ${images.length} held-out training photos, each degraded by each of the 11 or left clean; a group restores only where its model beat the mix baseline on average over the crops the router sent to it`,
+    heldOut: {
+      routing: mean(crops.filter((x) => x.kind === 'in' && x.source !== CLEAN).map((x) => {
+        const p = routerProbabilities(x.logits, temperature);
+        const best = ROUTER_CLASSES.filter((k) => k !== CLEAN).reduce((b, k) => (p[k] > p[b] ? k : b));
+        return best === x.source ? 1 : 0;
+      })),
+      perClass,
+      noDamageOnClean: mean(clean.map((x) => (routerCandidate(routerProbabilities(x.logits, temperature), gain, NO_DAMAGE_THRESHOLD) === 'none' ? 1 : 0))),
+    },
+  };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 function clampUnit(r: number): number {
   return Math.max(-1, Math.min(1, r));

@@ -26,6 +26,8 @@ export interface ZooPreset {
   verifySteps: number;
   /** Cap on verification trainings in the search (see GroupingOptions.maxVerifications). */
   maxVerifications: number;
+  /** The learned router (src/core/router): views per training photo and class, network width, epochs. */
+  router: { draws: number; hidden: number; epochs: number };
   seed: number;
 }
 
@@ -43,6 +45,7 @@ export const PRESETS: Record<string, ZooPreset> = {
     verifyFineTune: true,
     verifySteps: 2,
     maxVerifications: 12,
+    router: { draws: 1, hidden: 8, epochs: 2 },
     seed: 0,
   },
   smoke: {
@@ -60,6 +63,7 @@ export const PRESETS: Record<string, ZooPreset> = {
     verifyFineTune: true,
     verifySteps: 500,
     maxVerifications: 30,
+    router: { draws: 2, hidden: 32, epochs: 20 },
     seed: 0,
   },
   /**
@@ -81,6 +85,7 @@ export const PRESETS: Record<string, ZooPreset> = {
     verifyFineTune: true,
     verifySteps: 500,
     maxVerifications: 30,
+    router: { draws: 6, hidden: 64, epochs: 40 },
     seed: 0,
   },
 };

@@ -49,4 +49,22 @@ describe('out-of-distribution degradations', () => {
   it('low light darkens by at least half', () => {
     expect(mean(applyOodDegradation(scene, 'low_light', 3).image.data)).toBeLessThan(mean(scene.data) * 0.5);
   });
+
+  it('over-exposure brightens and clips highlights', () => {
+    const { image } = applyOodDegradation(scene, 'overexposure', 3);
+    expect(mean(image.data)).toBeGreaterThan(mean(scene.data) * 1.3);
+    expect(image.data.filter((v) => v === 1).length).toBeGreaterThan(scene.data.filter((v) => v === 1).length);
+  });
+
+  it('vignetting darkens the corners, not the centre', () => {
+    const { image } = applyOodDegradation(scene, 'vignette', 3);
+    const at = (im: Float32Array, x: number, y: number) => im[(y * 64 + x) * 3] + im[(y * 64 + x) * 3 + 1] + im[(y * 64 + x) * 3 + 2];
+    expect(at(image.data, 0, 0)).toBeLessThan(at(scene.data, 0, 0) * 0.6);
+    expect(Math.abs(at(image.data, 32, 24) - at(scene.data, 32, 24))).toBeLessThan(0.05);
+  });
+
+  it('posterisation leaves at most `levels` values per channel', () => {
+    const { image, params } = applyOodDegradation(scene, 'posterize', 3);
+    expect(new Set(image.data).size).toBeLessThanOrEqual(params.levels);
+  });
 });

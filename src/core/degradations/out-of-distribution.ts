@@ -22,6 +22,21 @@ export const OOD_DEGRADATION_TABLE = {
     description: 'Under-exposure: x ↦ gain · x^γ.',
     params: { gain: [0.25, 0.5], gamma: [1.4, 2.2] },
   },
+  overexposure: {
+    name: 'Over-exposure',
+    description: 'Too much light: x ↦ min(1, gain · x^γ), highlights clipped.',
+    params: { gain: [1.6, 2.4], gamma: [0.6, 0.9] },
+  },
+  vignette: {
+    name: 'Vignetting',
+    description: 'Corners darkened by a lens: x ↦ x · (1 − strength · (r / r_corner)^power), r from the frame centre.',
+    params: { strength: [0.5, 0.8], power: [1.5, 3] },
+  },
+  posterize: {
+    name: 'Posterisation',
+    description: 'Too few tones: each channel rounded to `levels` evenly spaced values.',
+    params: { levels: [4, 8] },
+  },
 } as const;
 
 export type OodDegradationId = keyof typeof OOD_DEGRADATION_TABLE;
@@ -52,6 +67,29 @@ export function applyOodDegradation(image: RgbImage, id: OodDegradationId, seed:
     const offset = draw(p.offset);
     for (let i = 0; i < data.length; i++) o[i] = data[i] * gains[i % 3] + (i % 3 === boosted ? offset : 0);
     return { image: quantize8(out), params: { boostedChannel: boosted, cutChannel, gainR: gains[0], gainG: gains[1], gainB: gains[2], offset } };
+  }
+  if (id === 'overexposure') {
+    const p = OOD_DEGRADATION_TABLE.overexposure.params;
+    const gain = draw(p.gain), gamma = draw(p.gamma);
+    for (let i = 0; i < data.length; i++) o[i] = Math.min(1, gain * Math.pow(data[i], gamma));
+    return { image: quantize8(out), params: { gain, gamma } };
+  }
+  if (id === 'vignette') {
+    const p = OOD_DEGRADATION_TABLE.vignette.params;
+    const strength = draw(p.strength), power = draw(p.power);
+    const cx = (width - 1) / 2, cy = (height - 1) / 2, corner = Math.hypot(cx, cy) || 1;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const fall = 1 - strength * Math.pow(Math.hypot(x - cx, y - cy) / corner, power);
+        for (let c = 0; c < 3; c++) o[(y * width + x) * 3 + c] = data[(y * width + x) * 3 + c] * fall;
+      }
+    }
+    return { image: quantize8(out), params: { strength, power } };
+  }
+  if (id === 'posterize') {
+    const levels = rng.int(...OOD_DEGRADATION_TABLE.posterize.params.levels);
+    for (let i = 0; i < data.length; i++) o[i] = Math.round(data[i] * (levels - 1)) / (levels - 1);
+    return { image: quantize8(out), params: { levels } };
   }
   const p = OOD_DEGRADATION_TABLE.low_light.params;
   const gain = draw(p.gain), gamma = draw(p.gamma);

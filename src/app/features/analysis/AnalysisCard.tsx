@@ -6,9 +6,12 @@ import { AutomaticModelNote } from './AutomaticModelNote';
 import { formatDistance, formatGain, groupTag } from './format';
 import { JpegCheckNote } from './JpegCheckNote';
 import { OodBadge } from './OodBadge';
+import { PredictionNote } from './PredictionNote';
+import { useDecision } from './useDecision';
+import { Verdict } from './Verdict';
 import { WhyPanel } from './WhyPanel';
 
-/** What the analysis found: the chosen group, its members, the predicted gain, and whether to trust it. */
+/** What the analysis found: the verdict, the group, the predicted gain, and whether to trust it. */
 export function AnalysisCard({ item, manifest }: { item: ImageItem; manifest: Manifest | undefined }) {
   const { analysis } = item;
   return (
@@ -42,19 +45,23 @@ export function AnalysisCard({ item, manifest }: { item: ImageItem; manifest: Ma
 }
 
 function AnalysisResultView({ item, manifest }: { item: ImageItem; manifest: Manifest }) {
-  if (item.analysis.status !== 'done') return null;
-  const result = item.analysis.result;
-  const index = manifest.groups.findIndex((g) => g.id === result.chosen);
+  const result = item.analysis.status === 'done' ? item.analysis.result : null;
+  const decision = useDecision(result, manifest);
+  if (!result || !decision) return null;
+  const index = manifest.groups.findIndex((g) => g.id === decision.chosen);
   const group = manifest.groups[index];
   const names = new Map(manifest.degradations.map((d) => [d.id as string, d.name]));
-  // The gain of the model that restores by default (the group, or the baseline that replaces it).
-  const predictedGain = result.automatic.predictedGain;
-  const damage = result.jpegCheck?.fired ? 'JPEG' : 'the closest kind of damage';
+  const jpegFired = decision.rule === 'kl' && !!result.jpegCheck?.fired;
+  const distance = result.groups.find((g) => g.id === decision.chosen)?.distance ?? result.chosenDistance;
+  const nearest = result.groups[0];
+  const kept = decision.model.kind === 'none';
+  const label = decision.rule === 'router' ? `Most likely group${kept ? ' (not used)' : ''}` : jpegFired ? 'Chosen group' : 'Closest group';
   return (
     <>
-      <p className="chosen-label muted small">{result.jpegCheck?.fired ? 'Chosen group' : 'Closest group'}</p>
-      <p className={`chosen-group ${(group?.name.length ?? 0) > 40 ? 'is-long' : ''}`} data-testid="chosen-group" data-group-id={result.chosen}>
-        <span className="group-tag">G{index + 1}</span> {group?.name ?? result.chosen}
+      <Verdict decision={decision} manifest={manifest} />
+      <p className="chosen-label muted small">{label}</p>
+      <p className={`chosen-group ${(group?.name.length ?? 0) > 40 ? 'is-long' : ''}`} data-testid="chosen-group" data-group-id={decision.chosen}>
+        <span className="group-tag">G{index + 1}</span> {group?.name ?? decision.chosen}
       </p>
       <ul className="members" data-testid="chosen-members" aria-label="Degradations in this group">
         {(group?.members ?? []).map((m) => (
@@ -66,25 +73,31 @@ function AnalysisResultView({ item, manifest }: { item: ImageItem; manifest: Man
       <dl className="facts">
         <div>
           <dt>Distance</dt>
-          <dd data-testid="chosen-distance">{formatDistance(result.chosenDistance)}</dd>
+          <dd data-testid="chosen-distance">{formatDistance(distance)}</dd>
         </div>
-        {result.jpegCheck?.fired && result.groups[0] && result.groups[0].id !== result.chosen && (
-          // The OOD badge reads this one: the JPEG group can be far by distance from a photo that is not unusual.
+        {nearest && nearest.id !== decision.chosen && (
+          // The KL rule's OOD badge reads this one: the group that decided can be far from a photo that is not unusual.
           <div>
             <dt>Closest by distance</dt>
             <dd data-testid="nearest-group-distance">
-              {groupTag(manifest.groups, result.groups[0].id)} · {formatDistance(result.nearestGroupDistance)}
+              {groupTag(manifest.groups, nearest.id)} · {formatDistance(result.nearestGroupDistance)}
             </dd>
           </div>
         )}
-        {predictedGain !== null && (
+        {decision.predictedGain !== null && !kept && (
           <div>
             <dt>Predicted gain</dt>
-            <dd data-testid="predicted-gain" data-value={predictedGain}>
-              {formatGain(predictedGain)}
+            <dd data-testid="predicted-gain" data-value={decision.predictedGain}>
+              {formatGain(decision.predictedGain)}
             </dd>
           </div>
         )}
+        <div>
+          <dt>Decided by</dt>
+          <dd data-testid="routing-rule" data-rule={decision.rule}>
+            {decision.rule === 'router' ? 'Learned router' : "Paper's KL rule"}
+          </dd>
+        </div>
         <div>
           <dt>Analysed in</dt>
           <dd>
@@ -92,19 +105,11 @@ function AnalysisResultView({ item, manifest }: { item: ImageItem; manifest: Man
           </dd>
         </div>
       </dl>
-      <JpegCheckNote result={result} manifest={manifest} />
-      {predictedGain !== null && (
-        <p className="muted small">
-          {result.automatic.model.kind === 'baseline'
-            ? `Predicted before running any model: the mix baseline's measured gain on ${damage}.`
-            : manifest.selection.calibration?.expectedGain
-              ? `Predicted before running any model: this group's measured gain on ${damage}.`
-              : 'Predicted from the distance alone, before running any model.'}
-        </p>
-      )}
-      <AutomaticModelNote result={result} manifest={manifest} />
-      {result.ood && <OodBadge distance={result.nearestGroupDistance} threshold={result.oodThreshold} />}
-      <WhyPanel result={result} manifest={manifest} />
+      <JpegCheckNote result={result} decision={decision} manifest={manifest} />
+      <PredictionNote decision={decision} manifest={manifest} jpegFired={jpegFired} />
+      <AutomaticModelNote decision={decision} manifest={manifest} />
+      {decision.ood && <OodBadge decision={decision} nearestGroupDistance={result.nearestGroupDistance} />}
+      <WhyPanel result={result} decision={decision} manifest={manifest} />
     </>
   );
 }

@@ -1,34 +1,95 @@
 import type { Manifest } from '../../../core/manifest';
-import type { AnalysisResult } from '../../inference/client';
-import { formatGain, groupTag } from './format';
+import type { RoutingDecision } from '../../../core/routing';
+import { formatGain, formatProbability, groupTag, modelKey } from './format';
 
 /**
- * Which model restores when the user picks none, and why: the chosen group where the held-out
- * measurement trusts it, otherwise the mix baseline (core/auto-choice.ts). Silent without a policy.
- * When the JPEG check chose the group, the evidence is that of the images the check sent there.
+ * Which model restores when the user picks none, and why (core/routing.ts): the rule's group where
+ * held-out measurements trust it, the mix baseline where they do not or where the router is unsure
+ * between groups, or nothing at all when the photo looks clean or no model is expected to help.
+ * Silent when the rule's group restores without a policy: the verdict already says so.
  */
-export function AutomaticModelNote({ result, manifest }: { result: AnalysisResult; manifest: Manifest }) {
-  const { automatic } = result;
-  if (automatic.reason === 'no-policy' || !automatic.evidence) return null;
-  const tag = groupTag(manifest.groups, result.chosen);
-  const { routed, groupGain, baselineGain } = automatic.evidence;
-  const model = automatic.model.kind === 'baseline' ? 'baseline' : automatic.model.id;
-  const sentBy = automatic.viaJpegCheck ? 'the JPEG check' : 'the analysis';
+export function AutomaticModelNote({ decision, manifest }: { decision: RoutingDecision; manifest: Manifest }) {
+  const text = explanation(decision, manifest);
+  if (!text) return null;
+  return (
+    <div
+      className="notice small automatic-note"
+      role="note"
+      data-testid="automatic-model"
+      data-model={modelKey(decision.model)}
+      data-reason={decision.reason}
+      data-via-jpeg-check={decision.viaJpegCheck}
+    >
+      <p>{text}</p>
+    </div>
+  );
+}
+
+function explanation(decision: RoutingDecision, manifest: Manifest) {
+  const tag = groupTag(manifest.groups, decision.chosen);
+  const router = decision.router;
+  const pickAnyway = 'To restore anyway, pick a model under Restore.';
+  switch (decision.reason) {
+    case 'no-damage':
+      return (
+        <>
+          <strong>Keeps the photo as it is.</strong> The router is {router ? formatProbability(router.probabilities.clean) : 'very'} sure it is
+          undamaged{manifest.router ? ` (the bar is ${formatProbability(manifest.router.noDamageThreshold)})` : ''}, and restoring a clean photo
+          can only lose detail. {pickAnyway}
+        </>
+      );
+    case 'no-gain':
+      return (
+        <>
+          <strong>Keeps the photo as it is.</strong> Weighted by the router's probabilities, no model is expected to gain anything on
+          this photo. {pickAnyway}
+        </>
+      );
+    case 'split':
+      return (
+        <>
+          <strong>Restores with the mix baseline.</strong> The router is unsure between groups ({topGroups(decision, manifest)}), and the mix
+          baseline, trained on every kind of damage, has the highest expected gain
+          {decision.predictedGain !== null ? ` (${formatGain(decision.predictedGain)})` : ''}. To use {tag} anyway, pick it under Restore.
+        </>
+      );
+    case 'trusted':
+    case 'unreliable':
+      return decision.evidence ? trustExplanation(decision, tag) : null;
+    case 'no-policy':
+      return null;
+  }
+}
+
+/** "G1 45 %, G4 38 %": the two most probable groups. */
+function topGroups(decision: RoutingDecision, manifest: Manifest): string {
+  const probabilities = decision.router?.groupProbabilities ?? {};
+  return Object.entries(probabilities)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 2)
+    .map(([id, p]) => `${groupTag(manifest.groups, id)} ${formatProbability(p)}`)
+    .join(', ');
+}
+
+/** The held-out evidence behind trusting the rule's group, or falling back to the baseline. */
+function trustExplanation(decision: RoutingDecision, tag: string) {
+  const { routed, groupGain, baselineGain } = decision.evidence!;
+  const sentBy = decision.viaJpegCheck ? 'the JPEG check' : decision.rule === 'router' ? 'the router' : 'the analysis';
   const measured =
     routed > 0 && groupGain !== null && baselineGain !== null
       ? `on ${routed} test images that ${sentBy} sent to ${tag}, its model gained ${formatGain(groupGain)} and the mix baseline ${formatGain(baselineGain)}`
       : `no test image was sent to ${tag} by ${sentBy}, so its model is untested on images like this`;
+  if (decision.reason === 'trusted') {
+    return (
+      <>
+        <strong>Restores with {tag}.</strong> It is reliable for images like this: {measured}.
+      </>
+    );
+  }
+  const which = decision.viaJpegCheck ? 'JPEG' : decision.rule === 'router' ? 'most likely' : 'closest';
   return (
-    <div className="notice small automatic-note" role="note" data-testid="automatic-model" data-model={model} data-reason={automatic.reason} data-via-jpeg-check={automatic.viaJpegCheck}>
-      {automatic.reason === 'trusted' ? (
-        <p>
-          <strong>Restores with {tag}.</strong> It is reliable for images like this: {measured}.
-        </p>
-      ) : (
-        <p>
-          <strong>Restores with the mix baseline.</strong> The {automatic.viaJpegCheck ? 'JPEG' : 'closest'} group is not reliable here: {measured}. To use {tag} anyway, pick it under Restore.
-        </p>
-      )}
-    </div>
+    <>
+      <strong>Restores with the mix baseline.</strong> The {which} group is not reliable here: {measured}. To use {tag} anyway, pick it under Restore.
+    </>
   );
 }

@@ -27,3 +27,17 @@ export function formatProbability(p: number): string {
   if (p > 0.99) return '> 99 %';
   return `${Math.round(p * 100)} %`;
 }
+
+/** "group-2", "baseline" or "none": a model choice as one string, for data attributes and menu values. */
+export function modelKey(model: { kind: 'group'; id: string } | { kind: 'baseline' } | { kind: 'none' }): string {
+  return model.kind === 'group' ? model.id : model.kind;
+}
+
+/** The routing rules as the app names them. */
+export const RULE_NAME = { router: 'the learned router', kl: "the paper's KL rule" } as const;
+
+/** A router class by its manifest name; 'clean' is no damage at all. */
+export function routerClassName(id: string, degradations: readonly { id: string; name: string }[]): string {
+  if (id === 'clean') return 'No damage';
+  return degradations.find((d) => d.id === id)?.name ?? id;
+}

@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { useManifest } from '../../queries/manifest';
 import { removeWithFocus } from './remove-with-focus';
 import { selectOrderedItems, useAppStore } from '../../state/store';
 import type { ImageItem } from '../../state/types';
@@ -23,7 +24,9 @@ export function BatchList() {
 
 function BatchRow({ item, selected }: { item: ImageItem; selected: boolean }) {
   const select = useAppStore((s) => s.select);
-  const status = itemStatus(item);
+  const manifest = useManifest().data;
+  const rule = useAppStore((s) => s.settings.routingRule);
+  const status = itemStatus(item, manifest, rule);
   const thumbnail = item.decode.status === 'ready' ? item.decode.thumbnailUrl : null;
   const describedBy = `status-${item.id}`;
   return (

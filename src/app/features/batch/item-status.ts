@@ -1,10 +1,15 @@
+import type { Manifest } from '../../../core/manifest';
 import type { ImageItem } from '../../state/types';
+import { decisionFor, type RoutingRuleSetting } from '../analysis/decision';
 import { percent } from '../restore/eta';
 
 export type ItemTone = 'neutral' | 'busy' | 'good' | 'warn' | 'error';
 
-/** One short status line per item for the batch list, and a machine-readable stage for tests. */
-export function itemStatus(item: ImageItem): { stage: string; text: string; tone: ItemTone } {
+/**
+ * One short status line per item for the batch list, and a machine-readable stage for tests. An
+ * analysed item's line follows the routing decision under `rule`, like its analysis card.
+ */
+export function itemStatus(item: ImageItem, manifest: Manifest | undefined, rule: RoutingRuleSetting): { stage: string; text: string; tone: ItemTone } {
   if (item.decode.status === 'decoding') return { stage: 'decoding', text: 'Reading…', tone: 'busy' };
   if (item.decode.status === 'error') return { stage: 'error', text: item.decode.message, tone: 'error' };
   const { grids, baseline } = item.restore;
@@ -24,10 +29,13 @@ export function itemStatus(item: ImageItem): { stage: string; text: string; tone
       return { stage: 'analysing', text: 'Analysing…', tone: 'busy' };
     case 'error':
       return { stage: 'analysis-error', text: `Analysis failed: ${item.analysis.message}`, tone: 'error' };
-    case 'done':
-      return item.analysis.result.ood
-        ? { stage: 'analysed', text: 'Analysed · unusual image', tone: 'warn' }
-        : { stage: 'analysed', text: 'Ready to restore', tone: 'neutral' };
+    case 'done': {
+      // Without the manifest (it failed to load after the analysis) nothing can be decided: say no more than "analysed".
+      const decision = manifest ? decisionFor(item.analysis.result, manifest, rule) : null;
+      if (decision?.ood) return { stage: 'analysed', text: 'Analysed · unusual image', tone: 'warn' };
+      if (decision?.reason === 'no-damage') return { stage: 'analysed', text: 'No damage found', tone: 'neutral' };
+      return { stage: 'analysed', text: 'Ready to restore', tone: 'neutral' };
+    }
     default:
       return { stage: 'ready', text: 'Not analysed', tone: 'neutral' };
   }

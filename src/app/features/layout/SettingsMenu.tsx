@@ -1,4 +1,5 @@
 import { useAppStore } from '../../state/store';
+import { RoutingRuleField } from './RoutingRuleField';
 
 const TILE_SIZES = [128, 256, 512];
 
@@ -30,6 +31,7 @@ export function SettingsMenu() {
           </select>
         </label>
         <p className="muted small">Smaller tiles use less memory; larger ones are faster on a GPU. Settings apply to the next run.</p>
+        <RoutingRuleField />
       </div>
     </details>
   );

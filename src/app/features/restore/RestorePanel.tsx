@@ -1,36 +1,31 @@
 import { useEffect, useRef } from 'react';
-import { predictedGainFor } from '../../../core/analysis';
 import type { Manifest } from '../../../core/manifest';
-import { formatGain, groupTag } from '../analysis/format';
+import { predictedGainUnder } from '../../../core/routing';
+import { formatGain } from '../analysis/format';
+import { useDecision } from '../analysis/useDecision';
 import { cancelRestore, gridsChoice, restore, setOverride } from '../../engine/actions';
-import type { ModelChoice } from '../../inference/client';
 import { useAppStore } from '../../state/store';
 import type { ImageItem, RestoreKind, RestoreState } from '../../state/types';
+import { automaticName, KEEP_ORIGINAL_VALUE, menuChoice, menuValue, modelLabel, modelPhrase } from './model-menu';
 import { RestoreProgress } from './RestoreProgress';
 import { ResultSummary } from './ResultSummary';
 
-function modelLabel(model: ModelChoice | null, manifest: Manifest | undefined): string {
-  if (!model) return 'GRIDS';
-  if (model.kind === 'baseline') return 'Mix baseline';
-  return `GRIDS · ${groupTag(manifest?.groups, model.id)}`;
-}
-
 const active = (r: RestoreState) => r.status === 'queued' || r.status === 'running';
 
-/** Restore, cancel, override the group, compare with the mix baseline; progress and results. */
+/** Restore, cancel, override the model, compare with the mix baseline; progress and results. */
 export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Manifest | undefined }) {
   const alsoBaseline = useAppStore((s) => s.settings.alsoBaseline);
   const setSettings = useAppStore((s) => s.setSettings);
+  const rule = useAppStore((s) => s.settings.routingRule);
   const { grids, baseline } = item.restore;
   const running = active(grids) || active(baseline);
   const ready = item.decode.status === 'ready';
-  const analysed = item.analysis.status === 'done';
-  const choice = gridsChoice(item);
+  const result = item.analysis.status === 'done' ? item.analysis.result : null;
+  const decision = useDecision(result, manifest);
+  const choice = gridsChoice(item, manifest, rule);
   const canRestore = ready && !!manifest && choice !== null;
-  const automatic = item.analysis.status === 'done' ? item.analysis.result.automatic.model : null;
-  const automaticName = !manifest || !automatic ? null : automatic.kind === 'baseline' ? 'Mix baseline' : manifest.groups.find((g) => g.id === automatic.id)?.name;
-  // What the model in the menu should gain, from the manifest's gain table: it follows an override.
-  const predicted = item.analysis.status === 'done' && manifest && choice ? predictedGainFor(manifest, choice, item.analysis.result) : null;
+  // What the model in the menu should gain, under the rule that decided: it follows an override.
+  const predicted = result && manifest && decision && choice ? predictedGainUnder(decision.rule, manifest, choice, result.selection, decision.router) : null;
   // The baseline comparison is moot when GRIDS itself restores with the baseline.
   const gridsIsBaseline = choice?.kind === 'baseline';
 
@@ -50,22 +45,29 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
       <label className="field">
         <span>Model</span>
         <select
-          value={item.override ?? ''}
-          onChange={(e) => setOverride(item.id, e.currentTarget.value || null)}
+          value={menuValue(item.override)}
+          onChange={(e) => setOverride(item.id, menuChoice(e.currentTarget.value))}
           disabled={!manifest || running}
           data-testid="group-override"
         >
-          <option value="">{automaticName ? `Automatic: ${automaticName}` : 'Automatic (after analysis)'}</option>
+          <option value="">{decision && manifest ? `Automatic: ${automaticName(decision.model, manifest)}` : 'Automatic (after analysis)'}</option>
           {manifest?.groups.map((g, i) => (
             <option key={g.id} value={g.id}>
               G{i + 1} · {g.name}
             </option>
           ))}
+          <option value={KEEP_ORIGINAL_VALUE}>Keep original (no restoration)</option>
         </select>
       </label>
-      {predicted !== null && (
+      {predicted !== null && choice && (
         <p className="muted small" data-testid="model-predicted-gain" data-value={predicted}>
-          Predicted gain with {choice?.kind === 'group' ? groupTag(manifest?.groups, choice.id) : 'the mix baseline'}: {formatGain(predicted)}
+          Predicted gain with {modelPhrase(choice, manifest)}: {formatGain(predicted)}
+        </p>
+      )}
+      {choice?.kind === 'none' && (
+        // The worker hands the original pixels back, so the result and its download work as for any model.
+        <p className="muted small" data-testid="keeps-original">
+          Restore keeps the photo as it is: the result and its download are the original pixels.
         </p>
       )}
       {manifest?.baseline && gridsIsBaseline && (
@@ -111,7 +113,7 @@ export function RestorePanel({ item, manifest }: { item: ImageItem; manifest: Ma
           </button>
         )}
       </div>
-      {!canRestore && ready && manifest && !analysed && item.analysis.status !== 'queued' && item.analysis.status !== 'running' && (
+      {!canRestore && ready && manifest && !result && item.analysis.status !== 'queued' && item.analysis.status !== 'running' && (
         <p className="muted small">Pick a model above to restore without an analysis.</p>
       )}
       <div className="restore-status" aria-live="polite">

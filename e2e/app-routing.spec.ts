@@ -1,0 +1,108 @@
+/**
+ * The learned router in the app (the default rule when the shipped manifest has one), on the four real
+ * photographs of the e2e suite (REAL_PHOTOS: public-domain monochrome and sepia prints, 384 px wide),
+ * degraded here by the core code with the suite's fixed seed:
+ * - each of the 11 degradations goes to the group that holds it on at least 3 of the 4 photos;
+ * - the clean photos get "No damage found" and are kept as they are;
+ * - hazy photos (haze is none of the 11) get the OOD badge;
+ * - the paper's KL rule can still be chosen in Settings, and the card then shows the KL rule's own
+ *   choice: the one `grids select --rule kl` makes on the same file.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { test, expect, type Page } from '@playwright/test';
+import { DEGRADATION_IDS } from '../src/core/degradations/ids';
+import { parseManifest, type Manifest } from '../src/core/manifest';
+import { batchItem, modelsInstalled, uploadAndAnalyse, useRoutingRule } from './fixtures/app-page';
+import { ROOT } from './fixtures/harness-server';
+import { REAL_PHOTOS, realPhoto, type GeneratedPhoto } from './fixtures/photos';
+
+let manifest: Manifest;
+
+/** What the card shows for one photo: the rule, the group it points at, the verdict and the badge. */
+async function card(page: Page, name: string) {
+  const row = batchItem(page, name);
+  const id = await row.getAttribute('data-item-id');
+  await row.getByTestId('select-item').click();
+  const c = page.locator(`[data-testid="item-detail"][data-item-id="${id}"] [data-testid="analysis-card"][data-state="done"]`);
+  await c.waitFor({ timeout: 60_000 });
+  const verdict = c.getByTestId('analysis-verdict');
+  return {
+    rule: await c.getByTestId('routing-rule').getAttribute('data-rule'),
+    group: (await c.getByTestId('chosen-group').getAttribute('data-group-id'))!,
+    reason: (await verdict.count()) ? await verdict.getAttribute('data-reason') : null,
+    model: (await verdict.count()) ? await verdict.getAttribute('data-model') : null,
+    ood: (await c.getByTestId('ood-badge').count()) > 0,
+  };
+}
+
+async function photos(degradation: Parameters<typeof realPhoto>[1]): Promise<GeneratedPhoto[]> {
+  return Promise.all(REAL_PHOTOS.map((p) => realPhoto(p, degradation)));
+}
+
+test.describe('the learned router with the shipped models', () => {
+  test.beforeEach(async ({ page }) => {
+    test.skip(!(await modelsInstalled(page)), 'no models installed in public/models');
+    manifest = parseManifest(await (await page.request.get('/models/manifest.json')).json());
+    test.skip(!manifest.router, 'the installed manifest has no router');
+    await page.goto('/');
+  });
+
+  test('each of the 11 degradations is routed to its group on at least 3 of the 4 real photos', async ({ page }) => {
+    test.setTimeout(600_000);
+    const set = (await Promise.all(DEGRADATION_IDS.map((d) => photos(d)))).flat();
+    await uploadAndAnalyse(page, set.map((p) => p.upload), { timeout: 480_000 });
+    const right: Record<string, string[]> = {};
+    for (const photo of set) {
+      const shown = await card(page, photo.name);
+      expect(shown.rule).toBe('router');
+      const members = manifest.groups.find((g) => g.id === shown.group)?.members ?? [];
+      (right[photo.degradation] ??= []).push(`${photo.name}: ${shown.group}${members.includes(photo.degradation as never) ? ' ✓' : ''}`);
+    }
+    await test.info().attach('routing.json', { body: JSON.stringify(right, null, 2), contentType: 'application/json' });
+    for (const id of DEGRADATION_IDS) {
+      const ok = right[id].filter((line) => line.endsWith('✓')).length;
+      expect.soft(ok, `${id}: ${right[id].join('; ')}`).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  test('clean photos get "No damage found" and are kept as they are', async ({ page }) => {
+    const set = await photos('none');
+    await uploadAndAnalyse(page, set.map((p) => p.upload));
+    for (const photo of set) {
+      const shown = await card(page, photo.name);
+      expect.soft(shown.reason, photo.name).toBe('no-damage');
+      expect.soft(shown.model, photo.name).toBe('none');
+      await expect.soft(page.getByTestId('analysis-verdict')).toContainText('No damage found');
+    }
+  });
+
+  test('hazy photos get the OOD badge', async ({ page }) => {
+    const set = await photos('haze');
+    await uploadAndAnalyse(page, set.map((p) => p.upload));
+    for (const photo of set) expect.soft((await card(page, photo.name)).ood, photo.name).toBe(true);
+  });
+
+  test('the paper\'s KL rule can still be chosen, and the card shows its own choice', async ({ page }) => {
+    const set = [...(await photos('gaussian_noise')), ...(await photos('motion_blur'))];
+    await uploadAndAnalyse(page, set.map((p) => p.upload));
+    await useRoutingRule(page, 'kl');
+    const dir = join(ROOT, '.tmp/e2e-routing');
+    await mkdir(dir, { recursive: true });
+    const files = [];
+    for (const photo of set) {
+      const file = join(dir, photo.name);
+      await writeFile(file, photo.degraded);
+      files.push(file);
+    }
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/grids.mjs'), 'select', '--rule', 'kl', ...files], { cwd: ROOT, maxBuffer: 64 << 20 });
+    const cli = JSON.parse(stdout) as { chosen: string; rule: string }[];
+    for (const [i, photo] of set.entries()) {
+      const shown = await card(page, photo.name);
+      expect.soft(shown.rule, photo.name).toBe('kl');
+      expect.soft(shown.group, photo.name).toBe(cli[i].chosen);
+    }
+  });
+});

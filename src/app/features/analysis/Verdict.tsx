@@ -1,0 +1,36 @@
+import type { Manifest } from '../../../core/manifest';
+import type { RoutingDecision } from '../../../core/routing';
+import { formatProbability, groupTag, modelKey, routerClassName } from './format';
+
+/**
+ * The card's answer in one line: what happens to the photo by default. "No damage found" is said
+ * plainly, because keeping the photo as it is is then the right outcome, not a failure.
+ */
+export function Verdict({ decision, manifest }: { decision: RoutingDecision; manifest: Manifest }) {
+  const { model, router } = decision;
+  const keeps = model.kind === 'none';
+  return (
+    <p className={`verdict ${keeps ? 'is-kept' : ''}`} data-testid="analysis-verdict" data-reason={decision.reason} data-model={modelKey(model)}>
+      {decision.reason === 'no-damage' ? (
+        <>
+          <strong>No damage found</strong>
+          {router && <> (P(clean) {formatProbability(router.probabilities.clean)})</>}. The photo will be kept as it is.
+        </>
+      ) : keeps ? (
+        <>
+          <strong>No model is expected to improve this photo.</strong> It will be kept as it is.
+        </>
+      ) : (
+        <>
+          Restores with <strong>{model.kind === 'baseline' ? 'the mix baseline' : `${groupTag(manifest.groups, model.id)} · ${manifest.groups.find((g) => g.id === model.id)?.name ?? model.id}`}</strong>
+          {decision.rule === 'router' && router && router.likely !== 'clean' && (
+            <>
+              ; most likely damage: {routerClassName(router.likely, manifest.degradations)} ({formatProbability(router.probabilities[router.likely])})
+            </>
+          )}
+          .
+        </>
+      )}
+    </p>
+  );
+}

@@ -1,0 +1,31 @@
+/**
+ * The app's one way to the routing decision of an analysed photo. The worker decides under the
+ * manifest's default rule, but the user can switch rules in the settings: deciding again from the
+ * analysis (the KL selection and the router's logits) changes the card and the default model at
+ * once, without analysing again.
+ */
+import type { Manifest } from '../../../core/manifest';
+import { decideRoute, defaultRule, ROUTING_RULES, type RoutingDecision, type RoutingRule } from '../../../core/routing';
+import type { AnalysisResult } from '../../inference/client';
+
+/** The setting: 'auto' follows the manifest's default rule. */
+export type RoutingRuleSetting = 'auto' | RoutingRule;
+
+export function isRoutingRuleSetting(value: unknown): value is RoutingRuleSetting {
+  return value === 'auto' || (ROUTING_RULES as readonly unknown[]).includes(value);
+}
+
+/**
+ * The rule that decides. The router rule needs the manifest's router and the photo's logits; where
+ * either is missing (models without a router, a photo analysed before the router shipped) the KL
+ * rule, which every analysis supports, decides instead.
+ */
+export function resolveRule(setting: RoutingRuleSetting, manifest: Manifest, result?: Pick<AnalysisResult, 'routerLogits'>): RoutingRule {
+  const wanted = setting === 'auto' || !isRoutingRuleSetting(setting) ? defaultRule(manifest) : setting;
+  const routerUsable = !!manifest.router && (result === undefined || result.routerLogits !== null);
+  return wanted === 'router' && !routerUsable ? 'kl' : wanted;
+}
+
+export function decisionFor(result: AnalysisResult, manifest: Manifest, setting: RoutingRuleSetting): RoutingDecision {
+  return decideRoute(resolveRule(setting, manifest, result), result.selection, result.routerLogits, manifest);
+}

@@ -1,0 +1,107 @@
+import { ROUTER_CLASSES } from '../../core/router/classes';
+import type { RouterTrainingResult } from '../router/stage';
+import type { RouterCalibration } from '../zoo/pipeline';
+
+/** What the shared routing protocol prints (its `summary`), the fields this report reads. */
+export interface ProtocolSummary {
+  crops: number;
+  routing: number;
+  psnr: { input: number; auto: number; chosen: number; baseline: number; ownGroup: number; oracle: number };
+  autoMinusBaseline: number;
+  regretAuto: number;
+  worseThanInputAuto: number;
+  autoBaselineShare: number;
+  gainPredictionR: number | null;
+  falseOodInDist: number;
+  oodAurocVsDegraded: number | null;
+  oodAurocVsClean: number | null;
+  oodFlagged: Record<string, string>;
+  clean: { n: number; keptAsIs: number; models: string[] };
+  combos: Record<string, { pin: number; auto: number; base: number }>;
+  byDeg: Record<string, { n: number; routed: number; pin: number; auto: number; base: number; own: number; oracle: number }>;
+}
+
+/** scripts/routing-validation.ts's output: the protocol under both rules, and the router's own OOD score. */
+export interface RoutingValidation {
+  photos: string;
+  createdAt: string;
+  protocol: { router: ProtocolSummary; kl: ProtocolSummary };
+  routerOod: {
+    aurocVsDegraded: number;
+    aurocVsClean: number;
+    aurocPerKind: Record<string, number>;
+    falseFlagsDegraded: number;
+    falseFlagsClean: number;
+    flagged: Record<string, string>;
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const dB = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+const check = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+/** §8's learned-router part: how it was trained and calibrated, and both rules side by side on the validation photos. */
+export function routerSection(router: { training: RouterTrainingResult; calibration: RouterCalibration } | undefined, validation: RoutingValidation | undefined, names: (id: string) => string): string[] {
+  if (!router) return [];
+  const { training: t, calibration: c } = router;
+  const last = t.history.at(-1);
+  const out = [
+    '### The learned router',
+    '',
+    `A patch-set network (src/core/router, src/cli/router): 49 patches of 64 px on a fixed grid, ${t.hyper.hidden}-wide shared MLP over each patch's cues, mean and max pooling, an MLP head over ${ROUTER_CLASSES.length} classes (the 11 degradations and clean). Trained with tfjs on ${t.samples} views of ${t.trainPhotos} training photos (degradations drawn over their full ranges, 30 % with a synthetic shallow depth of field), ${t.hyper.epochs} epochs in ${(t.seconds / 60).toFixed(1)} min${last?.heldOutAccuracy != null ? `; class accuracy on the views of the ${c.images.length} held-out training photos ${pct(last.heldOutAccuracy)}` : ''}.`,
+    '',
+    `Calibrated on ${c.images.length} held-out training photos (4 corners each; never the validation photos): temperature ${c.temperature.toFixed(2)}; "no damage" when P(clean) ≥ ${c.noDamageThreshold}; OOD: ${c.oodDescription}. On those crops the most probable degradation is the true one for ${pct(c.heldOut.routing)}, and ${pct(c.heldOut.noDamageOnClean)} of the clean crops are left as they are.`,
+    '',
+    '| Class | Held-out crops right |',
+    '| --- | ---: |',
+    ...ROUTER_CLASSES.map((k) => `| ${k === 'clean' ? 'clean' : names(k)} | ${pct(c.heldOut.perClass[k] ?? 0)} |`),
+    '',
+    'The safe policy for the router\'s routes, from the same held-out crops (a group restores only where it beat the mix baseline on the crops the router sent to it):',
+    '',
+    '| Group | Routed crops | Group model: gain | Mix baseline: gain | Restores with |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...Object.entries(c.policy).map(([id, g]) => `| ${id} | ${g.routed} | ${g.groupGain === null ? '–' : dB(g.groupGain)} | ${g.baselineGain === null ? '–' : dB(g.baselineGain)} | ${g.use === 'group' ? 'the group' : '**mix baseline**'} |`),
+  ];
+  if (!validation) return [...out, '', '_The routing protocol has not been run on the validation photos yet (`scripts/routing-validation.ts`)._'];
+  const r = validation.protocol.router, k = validation.protocol.kl, o = validation.routerOod;
+  out.push(
+    '',
+    '### Both rules on the validation photos (the routing protocol)',
+    '',
+    `\`../shared/tools/routing-protocol.ts\` through the CLI (\`grids select\`, \`grids restore\`) on the ${r.crops / 11} validation photos: each photo's 256 px centre crop degraded once by each of the 11 (${r.crops} crops), the clean crops, three pairs of degradations, and the out-of-distribution kinds of src/core/degradations/out-of-distribution.ts. Run by \`scripts/routing-validation.ts\` under each rule (\`GRIDS_RULE\`), ${validation.createdAt.slice(0, 10)}. Nothing was fitted or tuned on these photos.`,
+    '',
+    '| | KL rule (paper) | Learned router | Target |',
+    '| --- | ---: | ---: | --- |',
+    `| Group routing (chosen group holds the degradation) | ${pct(k.routing)} | ${pct(r.routing)} | ≥ 90 %: ${check(r.routing >= 0.9)} |`,
+    `| Worst degradation's routing | ${pct(Math.min(...Object.values(k.byDeg).map((d) => d.routed)))} | ${pct(Math.min(...Object.values(r.byDeg).map((d) => d.routed)))} | ≥ 70 %: ${check(Math.min(...Object.values(r.byDeg).map((d) => d.routed)) >= 0.7)} |`,
+    `| Automatic choice − mix baseline (dB) | ${dB(k.autoMinusBaseline)} | ${dB(r.autoMinusBaseline)} | ≥ +1.8: ${check(r.autoMinusBaseline >= 1.8)} |`,
+    `| Routing regret, best group − automatic (dB) | ${k.regretAuto.toFixed(2)} | ${r.regretAuto.toFixed(2)} | ≤ 0.3: ${check(r.regretAuto <= 0.3)} |`,
+    `| Crops worse than their input | ${pct(k.worseThanInputAuto)} | ${pct(r.worseThanInputAuto)} | ≤ 5 %: ${check(r.worseThanInputAuto <= 0.05)} |`,
+    `| Automatic choice is the mix baseline | ${pct(k.autoBaselineShare)} | ${pct(r.autoBaselineShare)} | |`,
+    `| Clean crops left as they are ("no damage") | ${pct(k.clean.keptAsIs)} | ${pct(r.clean.keptAsIs)} | ≥ 90 %: ${check(r.clean.keptAsIs >= 0.9)} |`,
+    `| Gain prediction, Pearson r | ${k.gainPredictionR?.toFixed(2) ?? '–'} | ${r.gainPredictionR?.toFixed(2) ?? '–'} | ≥ 0.8: ${check((r.gainPredictionR ?? 0) >= 0.8)} |`,
+    `| OOD AUROC against degraded crops (KL: distance; router: P(OOD)) | ${k.oodAurocVsDegraded?.toFixed(3) ?? '–'} | ${o.aurocVsDegraded.toFixed(3)} | ≥ 0.9: ${check(o.aurocVsDegraded >= 0.9)} |`,
+    `| OOD AUROC against clean crops | ${k.oodAurocVsClean?.toFixed(3) ?? '–'} | ${o.aurocVsClean.toFixed(3)} | |`,
+    `| OOD badge on degraded crops | ${pct(k.falseOodInDist)} | ${pct(o.falseFlagsDegraded)} | ≤ 10 %: ${check(o.falseFlagsDegraded <= 0.1)} |`,
+    `| OOD badge on clean crops | ${k.oodFlagged.clean ?? '–'} | ${pct(o.falseFlagsClean)} | ≤ 10 %: ${check(o.falseFlagsClean <= 0.1)} |`,
+    `| PSNR: input / automatic / mix baseline / best group (dB) | ${[k.psnr.input, k.psnr.auto, k.psnr.baseline, k.psnr.oracle].map((x) => x.toFixed(2)).join(' / ')} | ${[r.psnr.input, r.psnr.auto, r.psnr.baseline, r.psnr.oracle].map((x) => x.toFixed(2)).join(' / ')} | |`,
+    '',
+    'Per degradation (routing, and PSNR gain over the input of the automatic choice; the group holding the degradation and the mix baseline for reference):',
+    '',
+    '| Degradation | KL: routed | KL: automatic | Router: routed | Router: automatic | Right group | Mix baseline |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...Object.keys(r.byDeg).map((id) => {
+      const a = k.byDeg[id], b = r.byDeg[id];
+      return `| ${names(id)} | ${pct(a.routed)} | ${dB(a.auto - a.pin)} | ${pct(b.routed)} | ${dB(b.auto - b.pin)} | ${dB(b.own - b.pin)} | ${dB(b.base - b.pin)} |`;
+    }),
+    '',
+    'Two degradations at once (PSNR, dB): the automatic choice must do no worse than the mix baseline on average.',
+    '',
+    '| Pair | Input | KL: automatic | Router: automatic | Mix baseline |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...Object.keys(r.combos).map((pair) => `| ${pair.split('+').map(names).join(' + ')} | ${r.combos[pair].pin.toFixed(2)} | ${k.combos[pair].auto.toFixed(2)} | ${r.combos[pair].auto.toFixed(2)} | ${r.combos[pair].base.toFixed(2)} |`),
+    '',
+    `Out-of-distribution kinds flagged by the router's badge: ${Object.entries(o.flagged).map(([kind, f]) => `${names(kind)} ${f}`).join(', ')} (AUROC per kind: ${Object.entries(o.aurocPerKind).map(([kind, a]) => `${names(kind)} ${a.toFixed(2)}`).join(', ')}). The OOD model was fitted on held-out training crops with these same kinds, so these figures are optimistic for kinds it has not seen.`,
+  );
+  return out;
+}

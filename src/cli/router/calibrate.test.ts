@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { createImage, quantize8 } from '../../core/image';
+import { psnr } from '../../core/metrics';
+import { createRng } from '../../core/random';
+import { ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
+import { oodScore, routerEnergy, routerProbabilities } from '../../core/router/router';
+import { CLEAN_INPUT_PSNR, fitOodModel, fitTemperature, gainTable, routerCandidate, routerPolicy, type RouterCrop } from './calibrate';
+
+const classIndex = (c: RouterClass) => ROUTER_CLASSES.indexOf(c);
+
+/** Crops whose logits put `margin` on the true class: the best temperature is then known in closed form. */
+function cropsWithMargin(margin: number, n: number, rng = createRng(1)): RouterCrop[] {
+  return Array.from({ length: n }, (_, i) => {
+    const source = ROUTER_CLASSES[i % ROUTER_CLASSES.length];
+    // The network is right 80 % of the time, with the same confident margin either way.
+    const predicted = rng.next() < 0.8 ? source : ROUTER_CLASSES[(classIndex(source) + 1) % ROUTER_CLASSES.length];
+    const logits = ROUTER_CLASSES.map((c) => (c === predicted ? margin : 0));
+    return { image: 'x', crop: 0, source, kind: 'in', logits, nearestGroupDistance: 3, klChosen: 'g' };
+  });
+}
+
+describe('fitTemperature', () => {
+  it('softens an over-confident network: the NLL-optimal T matches the brute-force optimum', () => {
+    const crops = cropsWithMargin(12, 600);
+    const t = fitTemperature(crops);
+    const nll = (temp: number) => crops.reduce((s, c) => s - Math.log(routerProbabilities(c.logits, temp)[c.source as RouterClass]), 0);
+    let bruteT = 0.5;
+    for (let x = 0.5; x <= 3.0001; x += 0.01) if (nll(x) < nll(bruteT)) bruteT = x;
+    expect(t).toBeGreaterThan(1);
+    expect(Math.abs(t - bruteT)).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('fitOodModel', () => {
+  it('separates high-energy, far crops from the rest; the threshold flags the asked share of in-distribution crops', () => {
+    const rng = createRng(2);
+    const crops: RouterCrop[] = [];
+    for (let i = 0; i < 400; i++) {
+      const ood = i % 4 === 0;
+      // OOD crops: lower logits (higher energy) and a larger distance, with overlap.
+      const level = (ood ? 2 : 6) + rng.normal();
+      crops.push({ image: 'x', crop: i, source: ood ? 'haze' : 'jpeg', kind: ood ? 'ood' : 'in', logits: ROUTER_CLASSES.map((_, k) => (k === 0 ? level : 0)), nearestGroupDistance: (ood ? 3.8 : 3.2) + 0.3 * rng.normal(), klChosen: 'g' });
+    }
+    const model = fitOodModel(crops, 1, 0.05);
+    expect(model.auroc).toBeGreaterThan(0.95);
+    expect(model.energyWeight).toBeGreaterThan(0);
+    expect(model.distanceWeight).toBeGreaterThan(0);
+    const flagged = crops.filter((c) => c.kind === 'in' && oodScore(model, routerEnergy(c.logits, 1), c.nearestGroupDistance) >= model.threshold).length;
+    expect(flagged / 300).toBeGreaterThan(0.02);
+    expect(flagged / 300).toBeLessThanOrEqual(0.06);
+  });
+});
+
+describe('gain table, candidate and policy', () => {
+  const crop = (source: RouterClass, p: RouterClass, gains: Record<string, number>): RouterCrop => ({
+    image: 'x', crop: 0, source, kind: 'in', logits: ROUTER_CLASSES.map((c) => (c === p ? 10 : 0)), nearestGroupDistance: 3, klChosen: 'g', gains,
+  });
+  const crops = [
+    crop('jpeg', 'jpeg', { baseline: 1, 'g-jpeg': 3 }),
+    crop('jpeg', 'jpeg', { baseline: 1, 'g-jpeg': 5 }),
+    crop('clean', 'clean', { baseline: -20, 'g-jpeg': -25 }),
+    crop('sr', 'jpeg', { baseline: 0.5, 'g-jpeg': -6 }),
+  ];
+
+  it('the gain table averages each model\'s gain per class', () => {
+    const table = gainTable(crops, ['baseline', 'g-jpeg']);
+    expect(table['g-jpeg'].jpeg).toBe(4);
+    expect(table.baseline.clean).toBe(-20);
+  });
+
+  it('a clean crop\'s input PSNR is that of 8-bit rounding, measured on a random scene', () => {
+    const rng = createRng(9);
+    const scene = createImage(256, 256, Float32Array.from({ length: 256 * 256 * 3 }, () => rng.next()));
+    expect(Math.abs(psnr(quantize8(scene), scene) - CLEAN_INPUT_PSNR)).toBeLessThan(0.05);
+  });
+
+  it('the candidate is "none" for a confident clean, else the model of highest expected gain', () => {
+    const table = gainTable(crops, ['baseline', 'g-jpeg']);
+    expect(routerCandidate(routerProbabilities(crops[2].logits, 1), table, 0.5)).toBe('none');
+    expect(routerCandidate(routerProbabilities(crops[0].logits, 1), table, 0.5)).toBe('g-jpeg');
+  });
+
+  it('the policy keeps a group where the crops sent to it gained more with it than with the baseline', () => {
+    const table = gainTable(crops, ['baseline', 'g-jpeg']);
+    // Three crops go to g-jpeg: gains 3, 5, −6 (mean 0.67) against the baseline's 1, 1, 0.5 (0.83).
+    expect(routerPolicy(crops, ['g-jpeg'], 1, table, 0.5)['g-jpeg']).toMatchObject({ routed: 3, use: 'baseline' });
+    expect(routerPolicy(crops.slice(0, 3), ['g-jpeg'], 1, table, 0.5)['g-jpeg']).toMatchObject({ routed: 2, use: 'group' });
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Reading the learned router's output: calibrated class probabilities, a probability per group (the
+ * sum over its members), the expected gain of every model under those probabilities, and an
+ * out-of-distribution score that combines the router's energy with the DDR distance.
+ *
+ * The network itself (router.onnx) runs in the worker (onnxruntime-web) and the CLI
+ * (onnxruntime-node); everything here is shared, so both reach the same decision.
+ */
+import { CLEAN, ROUTER_CLASSES, type RouterClass } from './classes';
+
+export const ROUTER_INPUT = 'patches';
+export const ROUTER_OUTPUT = 'logits';
+
+/** Softmax of logits / temperature, as a record over ROUTER_CLASSES. */
+export function routerProbabilities(logits: ArrayLike<number>, temperature: number): Record<RouterClass, number> {
+  if (logits.length !== ROUTER_CLASSES.length) throw new RangeError(`the router gave ${logits.length} logits, expected ${ROUTER_CLASSES.length} (${ROUTER_CLASSES.join(', ')})`);
+  if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}`);
+  const scaled = Array.from(logits, (l) => l / temperature);
+  const top = Math.max(...scaled);
+  const exps = scaled.map((s) => Math.exp(s - top));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return Object.fromEntries(ROUTER_CLASSES.map((c, i) => [c, exps[i] / total])) as Record<RouterClass, number>;
+}
+
+/**
+ * Free energy −T·log Σ exp(logit / T) (Liu et al. 2020, "Energy-based out-of-distribution
+ * detection"): low for inputs like the training data, higher for unfamiliar ones.
+ */
+export function routerEnergy(logits: ArrayLike<number>, temperature: number): number {
+  const scaled = Array.from(logits, (l) => l / temperature);
+  const top = Math.max(...scaled);
+  return -temperature * (top + Math.log(scaled.reduce((s, x) => s + Math.exp(x - top), 0)));
+}
+
+/** A group's probability is the sum of its members'. */
+export function groupProbabilities(probabilities: Readonly<Record<RouterClass, number>>, groups: readonly { id: string; members: readonly string[] }[]): Record<string, number> {
+  return Object.fromEntries(groups.map((g) => [g.id, g.members.reduce((s, m) => s + (probabilities[m as RouterClass] ?? 0), 0)]));
+}
+
+/** Mean PSNR gain (dB) of each model (group id or 'baseline') on each class, measured on held-out crops. */
+export type GainTable = Readonly<Record<string, Readonly<Partial<Record<RouterClass, number>>>>>;
+
+/**
+ * Σ_c P(c) · gain[model][c]: the gain a model should bring to this photo, averaged over what the
+ * router thinks the damage is. A class missing from a model's row counts as no gain.
+ */
+export function expectedGain(probabilities: Readonly<Record<RouterClass, number>>, row: Readonly<Partial<Record<RouterClass, number>>>): number {
+  return ROUTER_CLASSES.reduce((s, c) => s + probabilities[c] * (row[c] ?? 0), 0);
+}
+
+/** The OOD score: a logistic model over the router's energy and the DDR distance to the nearest group. */
+export interface OodModel {
+  readonly energyWeight: number;
+  readonly distanceWeight: number;
+  readonly bias: number;
+  /** Flag when the score (a probability of being out of distribution) reaches this. */
+  readonly threshold: number;
+}
+
+export function oodScore(model: OodModel, energy: number, nearestGroupDistance: number): number {
+  const z = model.bias + model.energyWeight * energy + model.distanceWeight * nearestGroupDistance;
+  return 1 / (1 + Math.exp(-z));
+}
+
+export const isClean = (c: RouterClass) => c === CLEAN;
