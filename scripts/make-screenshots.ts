@@ -10,7 +10,9 @@
  *   docs/screenshots/main.png     the sample photo with salt & pepper noise, analysed and restored, compare view
  *   docs/screenshots/heatmap.png  the similarity heatmap with the analysed photo's row, one of its cells hovered
  *   docs/screenshots/ood.png      the OOD badge on a real photo under haze
- *   docs/screenshots/jpeg.png     the analysis card of a real photo under JPEG: the JPEG check's note
+ *   docs/screenshots/router.png   the learned router's card on a real photo under motion blur
+ *   docs/screenshots/clean.png    a clean real photo: "No damage found"
+ *   docs/screenshots/jpeg.png     the paper's KL rule on a real photo under JPEG: the JPEG check's note
  *
  * Every screenshot shows what the app really did: the script fails (rather than saving a picture)
  * when the restore does not finish, the hazy photo does not get the badge, or the JPEG check does not fire.
@@ -21,7 +23,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Locator, type Page } from '@playwright/test';
-import { shownAnalysis, uploadAndAnalyse } from '../e2e/fixtures/app-page';
+import { shownAnalysis, uploadAndAnalyse, useRoutingRule } from '../e2e/fixtures/app-page';
 import { decodePngRgb, encodeRgbPng, psnrAgainst, realPhoto } from '../e2e/fixtures/photos';
 import { degrade } from '../src/core/degradations/registry';
 
@@ -39,6 +41,9 @@ const SAMPLE_SEED = 7;
 const HAZY = 'dust-bowl-home' as const;
 /** The photo of jpeg.png: by distance alone its JPEG version is closest to R-L (e2e/app-results.spec.ts). */
 const JPEG_PHOTO = 'black-canyon' as const;
+/** The photos of router.png (under motion blur) and clean.png (as it is). */
+const ROUTER_PHOTO = 'nagasaki-boats' as const;
+const CLEAN_PHOTO = 'french-alpine-landscape' as const;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -126,7 +131,40 @@ async function ood(page: Page): Promise<void> {
   console.log(`ood.png: ${photo.name} → ${analysis.group}, distance ${analysis.distance.toFixed(3)} (badge shown)`);
 }
 
+/** The learned router's card on a real photo under motion blur: its probabilities beside the distances. */
+async function router(page: Page): Promise<void> {
+  const photo = await realPhoto(ROUTER_PHOTO, 'motion_blur');
+  await uploadAndAnalyse(page, [photo.upload]);
+  const analysis = await shownAnalysis(page, photo.name);
+  const card = page.locator('[data-testid="analysis-card"][data-state="done"]');
+  if ((await card.getByTestId('routing-rule').getAttribute('data-rule')) !== 'router') throw new Error('the router did not decide; not saving router.png');
+  const members = (await page.request.get('/models/manifest.json').then((r) => r.json())).groups.find((g: { id: string }) => g.id === analysis.group)?.members ?? [];
+  if (!members.includes('motion_blur')) throw new Error(`${photo.name} went to ${analysis.group}, not the motion-blur group; not saving router.png`);
+  const why = card.locator('details', { hasText: 'Why this group?' });
+  if (await why.count()) await why.locator('summary').first().click();
+  await page.mouse.move(0, 0);
+  await card.scrollIntoViewIfNeeded();
+  await card.screenshot({ path: join(OUT, 'router.png') });
+  console.log(`router.png: ${photo.name} → ${analysis.group} (automatic model ${analysis.automatic})`);
+}
+
+/** A clean real photo: "No damage found", kept as it is. */
+async function clean(page: Page): Promise<void> {
+  const photo = await realPhoto(CLEAN_PHOTO, 'none');
+  await uploadAndAnalyse(page, [photo.upload]);
+  await shownAnalysis(page, photo.name);
+  const verdict = page.getByTestId('analysis-verdict');
+  if ((await verdict.getAttribute('data-reason')) !== 'no-damage') throw new Error(`${photo.name} was not found undamaged; not saving clean.png`);
+  await page.mouse.move(0, 0);
+  const card = page.locator('[data-testid="analysis-card"][data-state="done"]');
+  await card.scrollIntoViewIfNeeded();
+  await card.screenshot({ path: join(OUT, 'clean.png') });
+  console.log(`clean.png: ${photo.name}: ${(await verdict.textContent())?.trim()}`);
+}
+
+/** The paper's KL rule with its JPEG check (chosen in Settings). */
 async function jpeg(page: Page): Promise<void> {
+  await useRoutingRule(page, 'kl');
   const photo = await realPhoto(JPEG_PHOTO, 'jpeg');
   await uploadAndAnalyse(page, [photo.upload]);
   const analysis = await shownAnalysis(page, photo.name);
@@ -150,7 +188,7 @@ const browser = await chromium.launch({
   args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
-  for (const shoot of [main, ood, jpeg]) {
+  for (const shoot of [main, ood, router, clean, jpeg]) {
     // A fresh page each time, with no service worker (its "ready to work offline" toast is not the subject).
     const context = await browser.newContext({ viewport: VIEWPORT, baseURL: `http://127.0.0.1:${port}`, serviceWorkers: 'block', acceptDownloads: true });
     const page = await context.newPage();

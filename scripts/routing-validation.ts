@@ -40,6 +40,25 @@ for (const [k, f] of names.entries()) {
   for (const [i, id] of DEGRADATION_IDS.entries()) await writePng(join(inDir, `${stem}__${id}.png`), degrade(crop, id, 1000 + k * 11 + i).image);
 }
 
+// A crop the analysis refuses (e.g. over-exposure that clips a bright crop to white: "the image looks flat")
+// would stop the protocol, whose `grids select` call fails as a whole; such crops are left out and counted.
+const refused: string[] = [];
+for (const kind of readdirSync(oodDir)) {
+  const files = readdirSync(join(oodDir, kind)).map((f) => join(oodDir, kind, f));
+  let stdout: string;
+  try {
+    stdout = execFileSync(process.execPath, ['bin/grids.mjs', 'select', ...files], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  } catch (error) {
+    stdout = String((error as { stdout?: Buffer }).stdout ?? '[]');
+  }
+  for (const r of JSON.parse(stdout) as { image: string; error?: string }[]) {
+    if (r.error) {
+      refused.push(`${kind}/${r.image.replace(/^.*\//, '')}: ${r.error}`);
+      rmSync(r.image);
+    }
+  }
+}
+
 const protocolCopy = resolve('scripts/.routing-protocol.ts');
 copyFileSync(resolve(protocolArg), protocolCopy);
 const protocol: Record<string, unknown> = {};
@@ -65,7 +84,7 @@ const routerOod = {
   falseFlagsClean: byKind.clean.filter((r) => r.ood).length / byKind.clean.length,
   flagged: Object.fromEntries(oodKinds.map((k) => [k, `${byKind[k].filter((r) => r.ood).length}/${byKind[k].length}`])),
 };
-writeFileSync(outArg, JSON.stringify({ photos: photosArg, createdAt: new Date().toISOString(), protocol, routerOod }, null, 1) + '\n');
+writeFileSync(outArg, JSON.stringify({ photos: photosArg, createdAt: new Date().toISOString(), protocol, routerOod, refused }, null, 1) + '\n');
 rmSync(work, { recursive: true, force: true });
 rmSync(protocolCopy, { force: true });
 console.log(JSON.stringify({ routerOod }, null, 1));

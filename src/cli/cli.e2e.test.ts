@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OOD_DEGRADATION_IDS } from '../core/degradations/out-of-distribution';
 import { parseManifest, type Manifest } from '../core/manifest';
 import { makeImageFolder, runCli, runCliJson, tempDir } from './test-support';
 
@@ -44,7 +45,7 @@ describe('grids CLI end to end', () => {
     expect(manifest.evaluation!.tables.rows).toHaveLength(11);
     expect(Number.isFinite(manifest.selection.oodThreshold)).toBe(true);
     const report = JSON.parse(await readFile(join(work, 'zoo-report.json'), 'utf8'));
-    expect(report.calibration.samples.length).toBe(3 * (11 + 3));
+    expect(report.calibration.samples.length).toBe(3 * (11 + OOD_DEGRADATION_IDS.length));
     // The gain predictor: each group model's gain per degradation, measured on the training photos
     // left over after the 3 reference ones (the 4th), and r of predicted against actual gain.
     expect(report.expectedGain.images).toHaveLength(1);

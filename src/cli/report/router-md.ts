@@ -26,6 +26,8 @@ export interface RoutingValidation {
   photos: string;
   createdAt: string;
   protocol: { router: ProtocolSummary; kl: ProtocolSummary };
+  /** OOD crops the analysis refused (left out of the OOD figures). */
+  refused?: string[];
   routerOod: {
     aurocVsDegraded: number;
     aurocVsClean: number;
@@ -101,7 +103,7 @@ export function routerSection(router: { training: RouterTrainingResult; calibrat
     '| --- | ---: | ---: | ---: | ---: |',
     ...Object.keys(r.combos).map((pair) => `| ${pair.split('+').map(names).join(' + ')} | ${r.combos[pair].pin.toFixed(2)} | ${k.combos[pair].auto.toFixed(2)} | ${r.combos[pair].auto.toFixed(2)} | ${r.combos[pair].base.toFixed(2)} |`),
     '',
-    `Out-of-distribution kinds flagged by the router's badge: ${Object.entries(o.flagged).map(([kind, f]) => `${names(kind)} ${f}`).join(', ')} (AUROC per kind: ${Object.entries(o.aurocPerKind).map(([kind, a]) => `${names(kind)} ${a.toFixed(2)}`).join(', ')}). The OOD model was fitted on held-out training crops with these same kinds, so these figures are optimistic for kinds it has not seen.`,
+    `Out-of-distribution kinds flagged by the router's badge: ${Object.entries(o.flagged).map(([kind, f]) => `${names(kind)} ${f}`).join(', ')} (AUROC per kind: ${Object.entries(o.aurocPerKind).map(([kind, a]) => `${names(kind)} ${a.toFixed(2)}`).join(', ')}). The OOD model was fitted on held-out training crops with these same kinds, so these figures are optimistic for kinds it has not seen.${validation.refused?.length ? ` ${validation.refused.length} OOD crops that the analysis refuses (${validation.refused.map((r) => r.split(':')[0]).join(', ')}: "the image looks flat") are left out.` : ''}`,
   );
   return out;
 }

@@ -51,6 +51,8 @@ export async function measureRouterCrops(options: {
   baselineFile: string;
   jpegCheck?: JpegCheck;
   onProgress?: (done: number, total: number) => void;
+  /** Told about each crop the analysis refuses (a flat image has no degradation to measure); it is left out. */
+  onSkip?: (crop: string, reason: string) => void;
 }): Promise<RouterCrop[]> {
   const crops = calibrationCrops(options.images, options.crop, options.cropsPerImage, options.seed);
   const router = ortRouter(await loadSession(options.routerFile));
@@ -58,13 +60,22 @@ export async function measureRouterCrops(options: {
   const sources: (RouterClass | OodDegradationId)[] = [...ROUTER_CLASSES, ...OOD_DEGRADATION_IDS];
   const total = crops.length * sources.length;
   const out: RouterCrop[] = [];
+  let done = 0;
   for (const [c, { image, crop, clean, seedOf }] of crops.entries()) {
     for (const [s, source] of sources.entries()) {
       const ood = (OOD_DEGRADATION_IDS as readonly string[]).includes(source);
       const input: RgbImage = source === CLEAN ? clean
         : ood ? applyOodDegradation(clean, source as OodDegradationId, 9000 + 31 * c + s).image
         : degrade(clean, source as DegradationId, seedOf(source as DegradationId)).image;
-      const statistic = await analyseDegradation([input], options.protocol, options.extract, { gram: ortCentredGram() });
+      let statistic;
+      try {
+        statistic = await analyseDegradation([input], options.protocol, options.extract, { gram: ortCentredGram() });
+      } catch (error) {
+        // E.g. over-exposure that clips a bright crop to white: the app refuses such a photo too.
+        options.onSkip?.(`${image} crop ${crop} ${source}`, (error as Error).message.split('\n')[0]);
+        options.onProgress?.(++done, total);
+        continue;
+      }
       const selection = selectGroup(statistic.ggd, options.references, options.groups, { jpegCheck: jpegCheckVerdict(statistic, options.jpegCheck) });
       const sample: RouterCrop = {
         image, crop, source, kind: ood ? 'ood' : 'in',
@@ -77,7 +88,7 @@ export async function measureRouterCrops(options: {
         for (const m of models) sample.gains[m.id] = Math.min(CLEAN_INPUT_PSNR, psnr(await restoreImageTo8Bit(await loadSession(m.file), input), clean)) - inputPsnr;
       }
       out.push(sample);
-      options.onProgress?.(out.length, total);
+      options.onProgress?.(++done, total);
     }
   }
   return out;

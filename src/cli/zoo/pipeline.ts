@@ -432,6 +432,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       images, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 5, routerFile: routerTraining.onnx,
       protocol, extract, references: references.references, groups, baselineFile: onnxOf('baseline'), jpegCheck: jpegCheck.check,
       onProgress: (done, total) => { if (done % progressEvery === 0 || done === total) log(`  router calibration: ${done}/${total} crops`); },
+      onSkip: (crop, reason) => log(`  router calibration: left out ${crop}: ${reason}`),
     });
     return calibrateRouter(crops, groups.map((g) => g.id), images.map((i) => i.name));
   });
