@@ -22,7 +22,12 @@ export function protocolOf(descriptor: DescriptorSpec): DdrProtocol {
 }
 
 /** Runs the router network on one photo's patch features (PATCH_COUNT × PATCH_FEATURE_COUNT) and returns its logits. */
-export type RouterRunner = (features: Float32Array) => Promise<Float32Array>;
+export type RouterSession = (features: Float32Array) => Promise<Float32Array>;
+/** The router on one photo: its logits. */
+export type RouterRunner = (image: RgbImage) => Promise<Float32Array>;
+
+/** The router as every platform runs it: the patch features here in core, then the platform's session. */
+export const routerOnPatches = (session: RouterSession): RouterRunner => (image) => session(patchFeatures(image));
 
 export interface ImageAnalysis {
   statistic: DdrAnalysis;
@@ -60,7 +65,7 @@ export interface AnalyseImageOptions extends AnalyseOptions {
 export async function routerLogitsFor(image: RgbImage, manifest: Manifest, run: RouterRunner | undefined): Promise<number[] | null> {
   if (!manifest.router) return null;
   if (!run) throw new Error('this manifest ships a router, but no router session was given');
-  return Array.from(await run(patchFeatures(image)));
+  return Array.from(await run(image));
 }
 
 export async function analyseImage(

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { analyseImage, type ImageAnalysis as CoreAnalysis } from '../../core/analysis';
+import { analyseImage, routerOnPatches, type ImageAnalysis as CoreAnalysis } from '../../core/analysis';
 import type { ModelChoice } from '../../core/auto-choice';
 import type { RgbImage } from '../../core/image';
 import { predictedGainUnder, ROUTING_RULES, type RoutingRule } from '../../core/routing';
@@ -86,7 +86,7 @@ async function analyser(manifestPath: string, ruleOption: RoutingRule | undefine
   if (rule === 'router' && !manifest.router) throw new Error(`${manifestPath} has no router; use --rule kl`);
   const root = dirname(manifestPath);
   const extract = createFeatureExtractor(await loadSession(join(root, manifest.descriptor.file)), manifest.descriptor.layer);
-  const router = manifest.router ? ortRouter(await loadSession(join(root, manifest.router.file))) : undefined;
+  const router = manifest.router ? routerOnPatches(ortRouter(await loadSession(join(root, manifest.router.file)))) : undefined;
   return {
     manifest, root,
     analyse: async (image: RgbImage) => ({ ...(await analyseImage(image, manifest, extract, { gram: ortCentredGram(), router, rule })), manifest }),
