@@ -21,7 +21,7 @@ import { automaticChoice, type GroupTrust, type ModelChoice } from './auto-choic
 import type { DegradationId } from './degradations/ids';
 import type { Manifest } from './manifest';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from './router/classes';
-import { expectedGain, groupProbabilities, oodScore, routerEnergy, routerProbabilities } from './router/router';
+import { expectedGain, groupProbabilities, oodScore, routerEnergy, routerProbabilities, routerProposal } from './router/router';
 import { predictGain, type SelectionResult } from './selection';
 
 export const ROUTING_RULES = ['router', 'kl'] as const;
@@ -120,18 +120,11 @@ function routerDecision(selection: SelectionResult, router: RouterReading, manif
   const chosen = Object.entries(router.groupProbabilities).reduce((best, [id, p]) => (p > router.groupProbabilities[best] ? id : best), manifest.groups[0].id);
   const score = oodScore(spec.ood, router.energy, selection.nearestGroupDistance);
   const common = { rule: 'router' as const, chosen, viaJpegCheck: false, ood: score >= spec.ood.threshold, oodScore: score, oodThreshold: spec.ood.threshold, router };
-  const leave = (reason: RoutingReason): RoutingDecision => ({ ...common, model: { kind: 'none' }, reason, evidence: null, predictedGain: 0 });
-  if (router.noDamage) return leave('no-damage');
   const hasBaseline = !!manifest.baseline;
-  let best: string | null = null;
-  let bestGain = 0; // leaving the photo alone gains exactly 0
-  for (const [model, gain] of Object.entries(router.expectedGains)) {
-    if (model === 'baseline' && !hasBaseline) continue;
-    if (gain > bestGain) [best, bestGain] = [model, gain];
-  }
-  if (best === null) return leave('no-gain');
-  if (best === 'baseline') return { ...common, model: { kind: 'baseline' }, reason: 'split', evidence: null, predictedGain: bestGain };
-  const trust = automaticChoice(best, spec.autoChoice?.groups, hasBaseline);
+  const proposal = routerProposal(router.probabilities, spec.gain, spec.noDamageThreshold, hasBaseline);
+  if (proposal.reason !== 'expected-gain') return { ...common, model: { kind: 'none' }, reason: proposal.reason, evidence: null, predictedGain: 0 };
+  if (proposal.model === 'baseline') return { ...common, model: { kind: 'baseline' }, reason: 'split', evidence: null, predictedGain: proposal.expectedGain };
+  const trust = automaticChoice(proposal.model, spec.autoChoice?.groups, hasBaseline);
   return { ...common, model: trust.model, reason: trust.reason, evidence: trust.evidence, predictedGain: predictedGainUnder('router', manifest, trust.model, selection, router) };
 }
 

@@ -11,7 +11,7 @@ import { psnr } from '../../core/metrics';
 import { jpegCheckVerdict } from '../../core/analysis';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { patchFeatures } from '../../core/router/patch-features';
-import { expectedGain, routerEnergy, routerProbabilities, type OodModel } from '../../core/router/router';
+import { routerEnergy, routerProbabilities, routerProposal, type OodModel } from '../../core/router/router';
 import { selectGroup } from '../../core/selection';
 import type { EvalImage } from '../eval/evaluate';
 import { loadSession, ortCentredGram, ortRouter, restoreImageTo8Bit } from '../onnx/ort-node';
@@ -166,18 +166,9 @@ function solve3(a: number[][], b: number[]): number[] {
   return [0, 1, 2].map((i) => m[i][3] / m[i][i]);
 }
 
-/**
- * The router's route to a group, as the routing contract takes it before the safe policy: the model
- * of highest expected gain, unless P(clean) reaches the no-damage threshold.
- */
+/** The router's route, as the routing contract takes it before the safe policy (core routerProposal). */
 export function routerCandidate(probabilities: Record<RouterClass, number>, gain: Record<string, Record<RouterClass, number>>, noDamageThreshold: number): string {
-  if (probabilities[CLEAN] >= noDamageThreshold) return 'none';
-  let best = 'none', bestGain = 0;
-  for (const [model, row] of Object.entries(gain)) {
-    const g = expectedGain(probabilities, row);
-    if (g > bestGain) [best, bestGain] = [model, g];
-  }
-  return best;
+  return routerProposal(probabilities, gain, noDamageThreshold).model;
 }
 
 /** The safe policy for the router's routes: per group, the held-out crops the router sent to it. */

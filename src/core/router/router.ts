@@ -48,6 +48,29 @@ export function expectedGain(probabilities: Readonly<Record<RouterClass, number>
   return ROUTER_CLASSES.reduce((s, c) => s + probabilities[c] * (row[c] ?? 0), 0);
 }
 
+/**
+ * The router's proposal, before the safe policy: 'none' when P(clean) reaches the no-damage
+ * threshold ('no-damage') or no model is expected to gain anything ('no-gain'); otherwise the model
+ * ('baseline' or a group id) of highest expected gain. The routing contract (routing.ts) and the
+ * zoo's measurement of the policy (src/cli/router/calibrate.ts) both decide through this.
+ */
+export function routerProposal(
+  probabilities: Readonly<Record<RouterClass, number>>,
+  gain: GainTable,
+  noDamageThreshold: number,
+  hasBaseline = true,
+): { model: string; expectedGain: number; reason: 'no-damage' | 'no-gain' | 'expected-gain' } {
+  if (probabilities[CLEAN] >= noDamageThreshold) return { model: 'none', expectedGain: 0, reason: 'no-damage' };
+  let best = 'none';
+  let bestGain = 0; // leaving the photo alone gains exactly 0
+  for (const [model, row] of Object.entries(gain)) {
+    if (model === 'baseline' && !hasBaseline) continue;
+    const g = expectedGain(probabilities, row);
+    if (g > bestGain) [best, bestGain] = [model, g];
+  }
+  return best === 'none' ? { model: 'none', expectedGain: 0, reason: 'no-gain' } : { model: best, expectedGain: bestGain, reason: 'expected-gain' };
+}
+
 /** The OOD score: a logistic model over the router's energy and the DDR distance to the nearest group. */
 export interface OodModel {
   readonly energyWeight: number;
