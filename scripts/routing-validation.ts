@@ -16,7 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { join, resolve } from 'node:path';
 import { degrade, DEGRADATION_IDS, type DegradationId } from '../src/core/degradations/index';
 import { applyOodDegradation, OOD_DEGRADATION_IDS } from '../src/core/degradations/out-of-distribution';
-import { auroc, pearson } from '../src/core/calibration-stats';
+import { auroc, mean, pearson } from '../src/core/calibration-stats';
 import { cropImage, quantize8, type RgbImage } from '../src/core/image';
 import { psnr } from '../src/core/metrics';
 import { readImage, writePng } from '../src/cli/io/images';
@@ -26,7 +26,7 @@ const [photosArg, protocolArg, outArg, workArg] = process.argv.slice(2);
 if (!photosArg || !protocolArg || !outArg) throw new Error('usage: routing-validation.ts <photos> <routing-protocol.ts> <out.json> [work folder]');
 const photos = resolve(photosArg);
 const work = resolve(workArg ?? `/tmp/routing-validation-${process.pid}`);
-const dirs = { ood: join(work, 'ood'), in: join(work, 'in'), clean: join(work, 'clean'), combo: join(work, 'combo') };
+const dirs = { ood: join(work, 'ood'), in: join(work, 'in'), clean: join(work, 'ood', 'clean'), combo: join(work, 'combo') };
 for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
 
 // The protocol's inputs, with its seeds: 256² centre crops, each degraded once by each of the 11, and three pairs.
@@ -40,8 +40,6 @@ for (const [k, f] of names.entries()) {
   const stem = f.replace(/\.\w+$/, '');
   clean[stem] = crop;
   await writePng(join(dirs.clean, `${stem}.png`), crop);
-  mkdirSync(join(dirs.ood, 'clean'), { recursive: true });
-  await writePng(join(dirs.ood, 'clean', `${stem}.png`), crop);
   for (const kind of OOD_DEGRADATION_IDS) {
     mkdirSync(join(dirs.ood, kind), { recursive: true });
     await writePng(join(dirs.ood, kind, `${stem}.png`), applyOodDegradation(crop, kind, 7000 + k).image);
@@ -94,7 +92,6 @@ process.stderr.write('KL rule…\n');
 const manifest = JSON.parse(readFileSync('public/models/manifest.json', 'utf8')) as { groups: { id: string; members: string[] }[] };
 const stemOf = (path: string) => path.replace(/^.*\//, '').replace(/\.png$/, '');
 const kl = new Map(select(filesOf(dirs.in), 'kl').map((r) => [stemOf(r.image), r]));
-const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / Math.max(1, a.length);
 const rows = protocolRun.rows.map((row) => {
   const r = kl.get(row.name)!;
   return { ...row, chosen: r.chosen, auto: r.automatic, pauto: row.psnr[r.automatic], routed: manifest.groups.find((g) => g.id === r.chosen)!.members.includes(row.degradation), predicted: r.automaticPredictedGain, ood: r.ood, dist: r.nearestGroupDistance };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { automaticChoice, decideAutoChoice, decideRouteTrust } from './auto-choice';
+import { automaticChoice, decideAutoChoice, decideRouteTrust, modelKey } from './auto-choice';
 
 describe('decideAutoChoice', () => {
   it('trusts a group only where its model beat the baseline on the crops routed to it', () => {
@@ -50,5 +50,13 @@ describe('automaticChoice', () => {
     const distrusted = decideRouteTrust([{ groupGain: -1, baselineGain: 0 }]);
     expect(automaticChoice('good', policy, true, distrusted)).toMatchObject({ model: { kind: 'baseline' }, reason: 'unreliable', viaJpegCheck: true });
     expect(decideRouteTrust([])).toEqual({ routed: 0, groupGain: null, baselineGain: null, use: 'baseline' });
+  });
+});
+
+describe('modelKey', () => {
+  it('keys every model choice', () => {
+    expect(modelKey({ kind: 'group', id: 'group-2' })).toBe('group-2');
+    expect(modelKey({ kind: 'baseline' })).toBe('baseline');
+    expect(modelKey({ kind: 'none' })).toBe('none');
   });
 });

@@ -14,6 +14,11 @@
 /** Which model restores: a group of the manifest, the mix baseline, or none (the photo stays as it is). */
 export type ModelChoice = { kind: 'group'; id: string } | { kind: 'baseline' } | { kind: 'none' };
 
+/** A model choice as one string: the group id, 'baseline' or 'none' (the CLI's JSON, the app's data attributes). */
+export function modelKey(model: ModelChoice): string {
+  return model.kind === 'group' ? model.id : model.kind;
+}
+
 /** One held-out crop: the group the selection picked, and both models' PSNR gains (dB over the degraded input). */
 export interface RoutedGain {
   readonly chosen: string;

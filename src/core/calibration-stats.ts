@@ -10,6 +10,11 @@ export interface LinearFit {
   n: number;
 }
 
+/** The mean of a sample; 0 for an empty one (a class or kind with no crops reports 0, not NaN). */
+export function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
+
 export function pearson(x: readonly number[], y: readonly number[]): number {
   if (x.length !== y.length || x.length < 2) throw new RangeError('pearson needs two equal-length samples of at least 2 values');
   const mx = x.reduce((a, b) => a + b, 0) / x.length;

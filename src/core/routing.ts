@@ -17,11 +17,11 @@
  * The KL distances are computed on every analysis whatever the rule, for "Why this group?", the
  * heatmap row and the OOD score.
  */
-import { automaticChoice, type GroupTrust, type ModelChoice } from './auto-choice';
+import { automaticChoice, modelKey, type GroupTrust, type ModelChoice } from './auto-choice';
 import type { DegradationId } from './degradations/ids';
 import type { Manifest } from './manifest';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from './router/classes';
-import { expectedGain, groupProbabilities, oodScore, routerEnergy, routerProbabilities, routerProposal } from './router/router';
+import { expectedGains, groupProbabilities, mostLikely, oodScore, routerEnergy, routerProbabilities, routerProposal } from './router/router';
 import { predictGain, type SelectionResult } from './selection';
 
 export const ROUTING_RULES = ['router', 'kl'] as const;
@@ -87,12 +87,12 @@ export function readRouter(logits: ArrayLike<number>, manifest: Manifest): Route
   const spec = manifest.router;
   if (!spec) throw new Error('this manifest has no router');
   const probabilities = routerProbabilities(logits, spec.temperature);
-  const expectedGains = Object.fromEntries(Object.entries(spec.gain).map(([model, row]) => [model, expectedGain(probabilities, row)]));
-  const likely = ROUTER_CLASSES.reduce((best, c) => (probabilities[c] > probabilities[best] ? c : best), ROUTER_CLASSES[0]);
+  const gains = expectedGains(probabilities, spec.gain);
+  const likely = mostLikely(probabilities, ROUTER_CLASSES);
   return {
     probabilities,
     groupProbabilities: groupProbabilities(probabilities, manifest.groups),
-    expectedGains,
+    expectedGains: gains,
     energy: routerEnergy(logits, spec.temperature),
     noDamage: probabilities[CLEAN] >= spec.noDamageThreshold,
     likely,
@@ -106,7 +106,7 @@ export function readRouter(logits: ArrayLike<number>, manifest: Manifest): Route
  */
 export function predictedGainUnder(rule: RoutingRule, manifest: Manifest, model: ModelChoice, selection: Pick<SelectionResult, 'groups' | 'likelyDegradation'>, router: RouterReading | null): number | null {
   if (model.kind === 'none') return 0;
-  if (rule === 'router' && router) return router.expectedGains[model.kind === 'baseline' ? 'baseline' : model.id] ?? null;
+  if (rule === 'router' && router) return router.expectedGains[modelKey(model)] ?? null;
   const calibration = manifest.selection.calibration;
   const likely = selection.likelyDegradation;
   if (!calibration) return null;
@@ -117,11 +117,11 @@ export function predictedGainUnder(rule: RoutingRule, manifest: Manifest, model:
 
 function routerDecision(selection: SelectionResult, router: RouterReading, manifest: Manifest): RoutingDecision {
   const spec = manifest.router!;
-  const chosen = Object.entries(router.groupProbabilities).reduce((best, [id, p]) => (p > router.groupProbabilities[best] ? id : best), manifest.groups[0].id);
+  const chosen = mostLikely(router.groupProbabilities, manifest.groups.map((g) => g.id));
   const score = oodScore(spec.ood, router.energy, selection.nearestGroupDistance);
   const common = { rule: 'router' as const, chosen, viaJpegCheck: false, ood: score >= spec.ood.threshold, oodScore: score, oodThreshold: spec.ood.threshold, router };
   const hasBaseline = !!manifest.baseline;
-  const proposal = routerProposal(router.probabilities, spec.gain, spec.noDamageThreshold, hasBaseline);
+  const proposal = routerProposal(router.probabilities, router.expectedGains, spec.noDamageThreshold, hasBaseline);
   if (proposal.reason !== 'expected-gain') return { ...common, model: { kind: 'none' }, reason: proposal.reason, evidence: null, predictedGain: 0 };
   if (proposal.model === 'baseline') return { ...common, model: { kind: 'baseline' }, reason: 'split', evidence: null, predictedGain: proposal.expectedGain };
   const trust = automaticChoice(proposal.model, spec.autoChoice?.groups, hasBaseline);

@@ -14,7 +14,6 @@ import type { Manifest } from '../../src/core/manifest';
 import { runTiled } from '../../src/core/tiled-inference';
 import type { RgbImage } from '../../src/core/image';
 import type {
-  AnalysisResult,
   Backend,
   BackendReport,
   ImagePayload,

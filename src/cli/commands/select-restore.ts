@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { analyseImage, routerOnPatches, type ImageAnalysis as CoreAnalysis } from '../../core/analysis';
-import type { ModelChoice } from '../../core/auto-choice';
+import { analyseImage, routerOnPatches, type ImageAnalysis } from '../../core/analysis';
+import { modelKey } from '../../core/auto-choice';
 import type { RgbImage } from '../../core/image';
 import { predictedGainUnder, ROUTING_RULES, type RoutingRule } from '../../core/routing';
 import { parseManifest, type Manifest } from '../../core/manifest';
@@ -10,7 +10,6 @@ import { atomicWrite, readImage, readImageFolder, writePng } from '../io/images'
 import { createFeatureExtractor } from '../onnx/descriptor';
 import { loadSession, ortCentredGram, ortRouter, releaseSessions, restoreImageTo8Bit } from '../onnx/ort-node';
 
-type ImageAnalysis = CoreAnalysis & { manifest: Manifest };
 import { info, integer, printJson } from '../options';
 import { createProgress } from '../progress';
 
@@ -25,9 +24,7 @@ export async function loadManifest(path: string): Promise<Manifest> {
   return parseManifest(JSON.parse(text));
 }
 
-const modelName = (model: ModelChoice) => (model.kind === 'group' ? model.id : model.kind);
-
-function summary(image: string, analysis: ImageAnalysis) {
+function summary(image: string, analysis: ImageAnalysis, manifest: Manifest) {
   const s = analysis.selection;
   const a = analysis.automatic;
   return {
@@ -43,14 +40,14 @@ function summary(image: string, analysis: ImageAnalysis) {
     /** P(out of distribution) with the router; the distance to the nearest group with the KL rule. */
     oodScore: a.oodScore,
     /** Predicted gain (dB) of restoring with the chosen group. */
-    predictedGain: predictedGainUnder(a.rule, analysis.manifest, { kind: 'group', id: a.chosen }, s, a.router),
+    predictedGain: predictedGainUnder(a.rule, manifest, { kind: 'group', id: a.chosen }, s, a.router),
     /** The router's class probabilities (null without a router). */
     probabilities: a.router?.probabilities ?? null,
     groupProbabilities: a.router?.groupProbabilities ?? null,
     /** The JPEG check's verdict (null without a check in the manifest); part of the KL rule. */
     jpegCheck: s.jpegCheck,
     /** What `restore` uses without --group: a group, 'baseline', or 'none' (the photo is left as it is). */
-    automatic: modelName(a.model),
+    automatic: modelKey(a.model),
     automaticReason: a.reason,
     automaticPredictedGain: a.predictedGain,
     klChoice: s.chosen,
@@ -89,7 +86,7 @@ async function analyser(manifestPath: string, ruleOption: RoutingRule | undefine
   const router = manifest.router ? routerOnPatches(ortRouter(await loadSession(join(root, manifest.router.file)))) : undefined;
   return {
     manifest, root,
-    analyse: async (image: RgbImage) => ({ ...(await analyseImage(image, manifest, extract, { gram: ortCentredGram(), router, rule })), manifest }),
+    analyse: (image: RgbImage) => analyseImage(image, manifest, extract, { gram: ortCentredGram(), router, rule }),
   };
 }
 
@@ -107,13 +104,13 @@ export function registerSelectRestore(program: Command): void {
     .option('--manifest <path>', 'model manifest', 'public/models/manifest.json')
     .option('--rule <rule>', 'routing rule: router (learned; the default when the manifest has one) or kl (the paper\'s); also GRIDS_RULE', ruleOption)
     .action(async (images: string[], opts: { manifest: string; rule?: RoutingRule }) => {
-      const { analyse } = await analyser(opts.manifest, opts.rule);
+      const { manifest, analyse } = await analyser(opts.manifest, opts.rule);
       const results = [];
       for (const path of images) {
         try {
           const analysis = await analyse(await readImage(path));
           info(describe(path, analysis));
-          results.push(summary(path, analysis));
+          results.push(summary(path, analysis, manifest));
         } catch (error) {
           info(`${path}: skipped, ${(error as Error).message.split('\n')[0]}`);
           results.push({ image: path, error: (error as Error).message.split('\n')[0] });
@@ -144,13 +141,13 @@ export function registerSelectRestore(program: Command): void {
       const report = [];
       for (const [i, { name, image }] of images.entries()) {
         const analysis = await analyse(image);
-        const groupId = opts.group ?? modelName(analysis.automatic.model);
+        const groupId = opts.group ?? modelKey(analysis.automatic.model);
         const model = groupId === 'none' ? null : groupId === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === groupId)!.model;
         // "No damage": the original pixels, unchanged.
         const restored = model ? await restoreImageTo8Bit(await loadSession(join(root, model.file)), image, { tile: opts.tile }) : image;
         const output = join(opts.out, `${basename(name, extname(name))}.png`);
         await writePng(output, restored);
-        report.push({ ...summary(name, analysis), used: groupId, output });
+        report.push({ ...summary(name, analysis, manifest), used: groupId, output });
         progress.update(i + 1, name);
       }
       progress.stop();

@@ -34,6 +34,17 @@ export interface LoadedImage {
   image: RgbImage;
 }
 
+/** The names of a folder's PNG, JPEG and WebP files, sorted (so runs, and indices into the list, are reproducible). */
+export async function imageFileNames(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    throw new Error(`cannot read the image folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return names.filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase())).sort();
+}
+
 /**
  * Reads every image in a folder (sorted by name, so runs are reproducible). Unreadable files are
  * skipped with one line each on `warn`; a folder with no usable image is an error.
@@ -43,15 +54,8 @@ export async function readImageFolder(
   options: { warn?: (line: string) => void; minSize?: number; limit?: number } = {},
 ): Promise<LoadedImage[]> {
   const warn = options.warn ?? ((line: string) => console.warn(line));
-  let names: string[];
-  try {
-    names = (await readdir(dir)).sort();
-  } catch (error) {
-    throw new Error(`cannot read the image folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
   const loaded: LoadedImage[] = [];
-  for (const name of names) {
-    if (!IMAGE_EXTENSIONS.has(extname(name).toLowerCase())) continue;
+  for (const name of await imageFileNames(dir)) {
     if (options.limit !== undefined && loaded.length >= options.limit) break;
     const path = join(dir, name);
     try {

@@ -42,7 +42,7 @@ function stringAttr(name: string, s: string): Attribute {
   return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(s) });
 }
 
-function floatTensor(name: string, dims: number[], data: Float32Array) {
+export function floatTensor(name: string, dims: number[], data: Float32Array) {
   // raw_data is little-endian float32, which is what Float32Array holds on every platform we run on.
   return onnx.TensorProto.create({
     name,

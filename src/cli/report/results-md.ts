@@ -1,6 +1,6 @@
 import { routerSection, type RoutingValidation } from './router-md';
 import type { RouterTrainingResult } from '../router/stage';
-import type { RouterCalibration } from '../zoo/pipeline';
+import type { RouterCalibration } from '../router/calibrate';
 import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids';
 import { DEGRADATION_TABLE } from '../../core/degradations/table';
 import { OOD_DEGRADATION_IDS, OOD_DEGRADATION_TABLE } from '../../core/degradations/out-of-distribution';

@@ -1,6 +1,6 @@
 import { ROUTER_CLASSES } from '../../core/router/classes';
 import type { RouterTrainingResult } from '../router/stage';
-import type { RouterCalibration } from '../zoo/pipeline';
+import type { RouterCalibration } from '../router/calibrate';
 
 /** What the shared routing protocol prints (its `summary`), the fields this report reads. */
 export interface ProtocolSummary {

@@ -1,5 +1,5 @@
 import { decideAutoChoice, type GroupTrust } from '../../core/auto-choice';
-import { auroc } from '../../core/calibration-stats';
+import { auroc, mean } from '../../core/calibration-stats';
 import type { DegradationId } from '../../core/degradations/ids';
 import { degrade } from '../../core/degradations/registry';
 import { applyOodDegradation, OOD_DEGRADATION_IDS, type OodDegradationId } from '../../core/degradations/out-of-distribution';
@@ -11,7 +11,7 @@ import { psnr } from '../../core/metrics';
 import { jpegCheckVerdict } from '../../core/analysis';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { patchFeatures } from '../../core/router/patch-features';
-import { routerEnergy, routerProbabilities, routerProposal, type OodModel } from '../../core/router/router';
+import { expectedGains, mostLikely, routerEnergy, routerProbabilities, routerProposal, type OodModel } from '../../core/router/router';
 import { selectGroup } from '../../core/selection';
 import type { EvalImage } from '../eval/evaluate';
 import { loadSession, ortCentredGram, ortRouter, restoreImageTo8Bit } from '../onnx/ort-node';
@@ -94,8 +94,6 @@ export async function measureRouterCrops(options: {
   return out;
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-
 /** The temperature that minimises the negative log-likelihood of the true classes (grid search; T = 1 is the network as trained). */
 export function fitTemperature(crops: readonly RouterCrop[]): number {
   const labelled = crops.filter((c) => c.kind === 'in');
@@ -168,7 +166,7 @@ function solve3(a: number[][], b: number[]): number[] {
 
 /** The router's route, as the routing contract takes it before the safe policy (core routerProposal). */
 export function routerCandidate(probabilities: Record<RouterClass, number>, gain: Record<string, Record<RouterClass, number>>, noDamageThreshold: number): string {
-  return routerProposal(probabilities, gain, noDamageThreshold).model;
+  return routerProposal(probabilities, expectedGains(probabilities, gain), noDamageThreshold).model;
 }
 
 /** The safe policy for the router's routes: per group, the held-out crops the router sent to it. */
@@ -178,4 +176,53 @@ export function routerPolicy(crops: readonly RouterCrop[], groupIds: readonly st
     return groupIds.includes(chosen) ? [{ chosen, groupGain: c.gains![chosen], baselineGain: c.gains!.baseline }] : [];
   });
   return decideAutoChoice(groupIds, routed);
+}
+
+/** P(clean) at or above this is "no damage": more likely clean than all the damages together. Fixed, not tuned. */
+export const NO_DAMAGE_THRESHOLD = 0.5;
+/** The OOD threshold flags this share of held-out in-distribution crops (degraded and clean). */
+export const OOD_FALSE_FLAG_RATE = 0.05;
+
+export interface RouterCalibration {
+  images: string[];
+  crops: RouterCrop[];
+  temperature: number;
+  noDamageThreshold: number;
+  gain: Record<string, Record<RouterClass, number>>;
+  ood: { energyWeight: number; distanceWeight: number; bias: number; threshold: number; auroc: number };
+  oodDescription: string;
+  policy: Record<string, GroupTrust>;
+  policyDescription: string;
+  /** On the held-out crops: the most probable group holds the degradation; clean crops called clean. */
+  heldOut: { routing: number; perClass: Record<string, number>; noDamageOnClean: number };
+}
+
+/** Everything the manifest's router block needs, from the measured held-out crops (pure, so a stored measurement can be decided again). */
+export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images: string[]): RouterCalibration {
+  const temperature = fitTemperature(crops);
+  const gain = gainTable(crops, ['baseline', ...groupIds]);
+  const ood = fitOodModel(crops, temperature, OOD_FALSE_FLAG_RATE);
+  const policy = routerPolicy(crops, groupIds, temperature, gain, NO_DAMAGE_THRESHOLD);
+  const perClass: Record<string, number> = {};
+  for (const c of ROUTER_CLASSES) {
+    const of = crops.filter((x) => x.source === c);
+    perClass[c] = of.filter((x) => {
+      const p = routerProbabilities(x.logits, temperature);
+      return mostLikely(p, ROUTER_CLASSES) === c;
+    }).length / Math.max(1, of.length);
+  }
+  const clean = crops.filter((x) => x.source === CLEAN);
+  return {
+    images, crops, temperature, noDamageThreshold: NO_DAMAGE_THRESHOLD, gain, ood, policy,
+    oodDescription: `logistic model over the router's energy and the distance to the nearest group, fitted on ${crops.filter((c) => c.kind === 'in').length} in-distribution and ${crops.filter((c) => c.kind === 'ood').length} out-of-distribution held-out training crops (${[...new Set(crops.filter((c) => c.kind === 'ood').map((c) => c.source))].join(', ')}); the threshold flags ${100 * OOD_FALSE_FLAG_RATE} % of the in-distribution ones (held-out AUROC ${ood.auroc.toFixed(3)})`,
+    policyDescription: `${crops.filter((c) => c.gains).length} crops (4 corners) of ${images.length} held-out training photos, each degraded by each of the 11 or left clean; a group restores only where its model beat the mix baseline on average over the crops the router sent to it`,
+    heldOut: {
+      routing: mean(crops.filter((x) => x.kind === 'in' && x.source !== CLEAN).map((x) => {
+        const p = routerProbabilities(x.logits, temperature);
+        return mostLikely(p, ROUTER_CLASSES.filter((k) => k !== CLEAN)) === x.source ? 1 : 0;
+      })),
+      perClass,
+      noDamageOnClean: mean(clean.map((x) => (routerCandidate(routerProbabilities(x.logits, temperature), gain, NO_DAMAGE_THRESHOLD) === 'none' ? 1 : 0))),
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { syntheticBokeh } from '../../core/router/bokeh';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { PATCH_COUNT, PATCH_FEATURE_COUNT, patchFeatures } from '../../core/router/patch-features';
 import { atomicWrite } from '../io/images';
+import { dihedral } from '../train/data';
 
 /**
  * Training samples for the router, drawn on the fly from clean training photos: a random view of the
@@ -44,11 +45,7 @@ export function trainingView(photo: RgbImage, rng: Rng): RgbImage {
   const w = Math.min(image.width, rng.int(...VIEW_RANGES.crop));
   const h = Math.min(image.height, rng.int(...VIEW_RANGES.crop));
   image = cropImage(image, rng.int(0, image.width - w), rng.int(0, image.height - h), w, h);
-  if (rng.next() < 0.5) {
-    const flipped = new Float32Array(image.data.length);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) flipped.set(image.data.subarray((y * w + x) * 3, (y * w + x) * 3 + 3), (y * w + (w - 1 - x)) * 3);
-    image = { width: w, height: h, data: flipped };
-  }
+  if (rng.next() < 0.5) image = dihedral(image, 1); // a horizontal flip
   if (rng.next() < VIEW_RANGES.bokehChance) image = syntheticBokeh(image, rng);
   if (rng.next() < VIEW_RANGES.monochromeChance) image = monochrome(image, rng.next());
   return image;

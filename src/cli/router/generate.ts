@@ -1,6 +1,5 @@
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { IMAGE_EXTENSIONS, readImage } from '../io/images';
+import { join } from 'node:path';
+import { imageFileNames, readImage } from '../io/images';
 import { cachedPhotoSamples, type SampleLabel } from './dataset';
 
 export interface GenerateOptions {
@@ -18,13 +17,7 @@ export interface GenerateOptions {
 
 /** The photo files of a folder, sorted, so indices (and seeds) are stable across runs and machines. */
 export async function photoFiles(dir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    throw new Error(`cannot read the image folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  const files = names.filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
+  const files = await imageFileNames(dir);
   if (!files.length) throw new Error(`no PNG, JPEG or WebP photo in ${dir}`);
   return files;
 }

@@ -1,7 +1,7 @@
 import onnxProto from 'onnx-proto';
 import { ROUTER_INPUT, ROUTER_OUTPUT } from '../../core/router/router';
 import { PATCH_FEATURE_COUNT } from '../../core/router/patch-features';
-import { ONNX_OPSET } from '../onnx/writer';
+import { floatTensor, ONNX_OPSET } from '../onnx/writer';
 import { routerParamShapes, type RouterWeights } from './train';
 
 const { onnx } = onnxProto;
@@ -13,12 +13,10 @@ const { onnx } = onnxProto;
  * n and k are dynamic, so any number of patches (and photos) can be read.
  */
 export function exportRouterOnnx(weights: RouterWeights, docString: string): Uint8Array {
-  const tensor = (name: string, dims: number[], data: Float32Array) =>
-    onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) });
   const initializers = [
-    tensor('feature_mean', [PATCH_FEATURE_COUNT], weights.mean),
-    tensor('feature_scale', [PATCH_FEATURE_COUNT], weights.scale),
-    ...routerParamShapes(weights.hidden).map(([name, shape]) => tensor(name, shape, weights.params[name])),
+    floatTensor('feature_mean', [PATCH_FEATURE_COUNT], weights.mean),
+    floatTensor('feature_scale', [PATCH_FEATURE_COUNT], weights.scale),
+    ...routerParamShapes(weights.hidden).map(([name, shape]) => floatTensor(name, shape, weights.params[name])),
   ];
   const node = (opType: string, input: string[], output: string, attribute: InstanceType<typeof onnx.AttributeProto>[] = []) =>
     onnx.NodeProto.create({ opType, name: output, input, output: [output], attribute });

@@ -25,12 +25,10 @@ import { measureBlindUse, type BlindUseResult } from './blind-use';
 import { decidePolicy, measureAutoChoice, type AutoChoiceResult } from './auto-choice';
 import { trainJpegCheck, type JpegCheckTraining } from './jpeg-check';
 import type { ZooPreset } from './presets';
-import { fitOodModel, fitTemperature, gainTable, measureRouterCrops, routerCandidate, routerPolicy, type RouterCrop } from '../router/calibrate';
+import { calibrateRouter, measureRouterCrops, type RouterCalibration } from '../router/calibrate';
 import { trainRouterStage, type RouterTrainingResult } from '../router/stage';
-import { routerProbabilities } from '../../core/router/router';
-import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
+import { ROUTER_CLASSES } from '../../core/router/classes';
 import { PATCH_FEATURES_VERSION } from '../../core/router/patch-features';
-import type { GroupTrust } from '../../core/auto-choice';
 
 /**
  * `grids zoo`: the whole GRIDS pipeline, stage by stage, each stage skipped when its output exists
@@ -544,58 +542,6 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   await releaseSessions();
   return manifest;
 }
-
-/** P(clean) at or above this is "no damage": more likely clean than all the damages together. Fixed, not tuned. */
-export const NO_DAMAGE_THRESHOLD = 0.5;
-/** The OOD threshold flags this share of held-out in-distribution crops (degraded and clean). */
-export const OOD_FALSE_FLAG_RATE = 0.05;
-
-export interface RouterCalibration {
-  images: string[];
-  crops: RouterCrop[];
-  temperature: number;
-  noDamageThreshold: number;
-  gain: Record<string, Record<RouterClass, number>>;
-  ood: { energyWeight: number; distanceWeight: number; bias: number; threshold: number; auroc: number };
-  oodDescription: string;
-  policy: Record<string, GroupTrust>;
-  policyDescription: string;
-  /** On the held-out crops: the most probable group holds the degradation; clean crops called clean. */
-  heldOut: { routing: number; perClass: Record<string, number>; noDamageOnClean: number };
-}
-
-/** Everything the manifest's router block needs, from the measured held-out crops (pure, so a stored measurement can be decided again). */
-export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images: string[]): RouterCalibration {
-  const temperature = fitTemperature(crops);
-  const gain = gainTable(crops, ['baseline', ...groupIds]);
-  const ood = fitOodModel(crops, temperature, OOD_FALSE_FLAG_RATE);
-  const policy = routerPolicy(crops, groupIds, temperature, gain, NO_DAMAGE_THRESHOLD);
-  const perClass: Record<string, number> = {};
-  for (const c of ROUTER_CLASSES) {
-    const of = crops.filter((x) => x.source === c);
-    perClass[c] = of.filter((x) => {
-      const p = routerProbabilities(x.logits, temperature);
-      return ROUTER_CLASSES.reduce((best, k) => (p[k] > p[best] ? k : best), ROUTER_CLASSES[0]) === c;
-    }).length / Math.max(1, of.length);
-  }
-  const clean = crops.filter((x) => x.source === CLEAN);
-  return {
-    images, crops, temperature, noDamageThreshold: NO_DAMAGE_THRESHOLD, gain, ood, policy,
-    oodDescription: `logistic model over the router's energy and the distance to the nearest group, fitted on ${crops.filter((c) => c.kind === 'in').length} in-distribution and ${crops.filter((c) => c.kind === 'ood').length} out-of-distribution held-out training crops (${[...new Set(crops.filter((c) => c.kind === 'ood').map((c) => c.source))].join(', ')}); the threshold flags ${100 * OOD_FALSE_FLAG_RATE} % of the in-distribution ones (held-out AUROC ${ood.auroc.toFixed(3)})`,
-    policyDescription: `${crops.filter((c) => c.gains).length} crops (4 corners) of ${images.length} held-out training photos, each degraded by each of the 11 or left clean; a group restores only where its model beat the mix baseline on average over the crops the router sent to it`,
-    heldOut: {
-      routing: mean(crops.filter((x) => x.kind === 'in' && x.source !== CLEAN).map((x) => {
-        const p = routerProbabilities(x.logits, temperature);
-        const best = ROUTER_CLASSES.filter((k) => k !== CLEAN).reduce((b, k) => (p[k] > p[b] ? k : b));
-        return best === x.source ? 1 : 0;
-      })),
-      perClass,
-      noDamageOnClean: mean(clean.map((x) => (routerCandidate(routerProbabilities(x.logits, temperature), gain, NO_DAMAGE_THRESHOLD) === 'none' ? 1 : 0))),
-    },
-  };
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 function clampUnit(r: number): number {
   return Math.max(-1, Math.min(1, r));

@@ -115,7 +115,7 @@ const scratch = (() => {
   const plane = PATCH_SIZE * PATCH_SIZE, inner = (PATCH_SIZE - 2) ** 2;
   const make = (n: number) => new Float64Array(n);
   return {
-    r: make(plane), g: make(plane), b: make(plane), luma: make(plane), windowed: make(plane),
+    r: make(plane), g: make(plane), b: make(plane), luma: make(plane), windowed: make(plane), extreme: new Uint8Array(plane),
     resY: make(inner), resR: make(inner), resG: make(inner), resB: make(inner), absY: make(inner),
     dark: make(inner), bright: make(inner), median: make(inner),
   };
@@ -175,7 +175,7 @@ function median(values: Float64Array, n = values.length): number {
 function patchCues(image: RgbImage, x0: number, y0: number, out: Float32Array, offset: number): void {
   const n = PATCH_SIZE;
   const { width, data } = image;
-  const { r, g, b, luma } = scratch;
+  const { r, g, b, luma, extreme } = scratch;
   let white = 0, black = 0, lumaSum = 0, lumaSquares = 0;
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) {
@@ -187,8 +187,11 @@ function patchCues(image: RgbImage, x0: number, y0: number, out: Float32Array, o
       luma[i] = 0.299 * r[i] + 0.587 * g[i] + 0.114 * b[i];
       lumaSum += luma[i];
       lumaSquares += luma[i] * luma[i];
-      if (r[i] >= 254.5 / 255 && g[i] >= 254.5 / 255 && b[i] >= 254.5 / 255) white++;
-      else if (r[i] <= 0.5 / 255 && g[i] <= 0.5 / 255 && b[i] <= 0.5 / 255) black++;
+      const isWhite = r[i] >= 254.5 / 255 && g[i] >= 254.5 / 255 && b[i] >= 254.5 / 255;
+      const isBlack = !isWhite && r[i] <= 0.5 / 255 && g[i] <= 0.5 / 255 && b[i] <= 0.5 / 255;
+      if (isWhite) white++;
+      if (isBlack) black++;
+      extreme[i] = isWhite || isBlack ? 1 : 0;
     }
   }
   const pixels = n * n;
@@ -260,8 +263,7 @@ function patchCues(image: RgbImage, x0: number, y0: number, out: Float32Array, o
       const i = y * n + x, j = (y - 1) * inner + x - 1;
       if (luma[i] < meanLuma) dark[nDark++] = absY[j];
       else bright[nBright++] = absY[j];
-      const extreme = (r[i] >= 254.5 / 255 && g[i] >= 254.5 / 255 && b[i] >= 254.5 / 255) || (r[i] <= 0.5 / 255 && g[i] <= 0.5 / 255 && b[i] <= 0.5 / 255);
-      if (extreme && absY[j] > 0.25) isolatedExtremes++;
+      if (extreme[i] && absY[j] > 0.25) isolatedExtremes++;
     }
   }
   out[k++] = log(median(absY));

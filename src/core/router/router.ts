@@ -32,6 +32,11 @@ export function routerEnergy(logits: ArrayLike<number>, temperature: number): nu
   return -temperature * (top + Math.log(scaled.reduce((s, x) => s + Math.exp(x - top), 0)));
 }
 
+/** The key of the largest value (the first listed wins a tie): the most likely class, or group. */
+export function mostLikely<K extends string>(probabilities: Readonly<Record<K, number>>, among: readonly K[] = Object.keys(probabilities) as K[]): K {
+  return among.reduce((best, k) => (probabilities[k] > probabilities[best] ? k : best), among[0]);
+}
+
 /** A group's probability is the sum of its members'. */
 export function groupProbabilities(probabilities: Readonly<Record<RouterClass, number>>, groups: readonly { id: string; members: readonly string[] }[]): Record<string, number> {
   return Object.fromEntries(groups.map((g) => [g.id, g.members.reduce((s, m) => s + (probabilities[m as RouterClass] ?? 0), 0)]));
@@ -48,24 +53,28 @@ export function expectedGain(probabilities: Readonly<Record<RouterClass, number>
   return ROUTER_CLASSES.reduce((s, c) => s + probabilities[c] * (row[c] ?? 0), 0);
 }
 
+/** Every model's expected gain under the probabilities (expectedGain per row of the table). */
+export function expectedGains(probabilities: Readonly<Record<RouterClass, number>>, table: GainTable): Record<string, number> {
+  return Object.fromEntries(Object.entries(table).map(([model, row]) => [model, expectedGain(probabilities, row)]));
+}
+
 /**
  * The router's proposal, before the safe policy: 'none' when P(clean) reaches the no-damage
  * threshold ('no-damage') or no model is expected to gain anything ('no-gain'); otherwise the model
- * ('baseline' or a group id) of highest expected gain. The routing contract (routing.ts) and the
+ * ('baseline' or a group id) of highest expected gain (`gains`, from expectedGains). The routing contract (routing.ts) and the
  * zoo's measurement of the policy (src/cli/router/calibrate.ts) both decide through this.
  */
 export function routerProposal(
   probabilities: Readonly<Record<RouterClass, number>>,
-  gain: GainTable,
+  gains: Readonly<Record<string, number>>,
   noDamageThreshold: number,
   hasBaseline = true,
 ): { model: string; expectedGain: number; reason: 'no-damage' | 'no-gain' | 'expected-gain' } {
   if (probabilities[CLEAN] >= noDamageThreshold) return { model: 'none', expectedGain: 0, reason: 'no-damage' };
   let best = 'none';
   let bestGain = 0; // leaving the photo alone gains exactly 0
-  for (const [model, row] of Object.entries(gain)) {
+  for (const [model, g] of Object.entries(gains)) {
     if (model === 'baseline' && !hasBaseline) continue;
-    const g = expectedGain(probabilities, row);
     if (g > bestGain) [best, bestGain] = [model, g];
   }
   return best === 'none' ? { model: 'none', expectedGain: 0, reason: 'no-gain' } : { model: best, expectedGain: bestGain, reason: 'expected-gain' };

@@ -1,6 +1,7 @@
 import type { Manifest } from '../../../core/manifest';
 import type { RoutingDecision } from '../../../core/routing';
-import { formatGain, formatProbability, groupTag, modelKey } from './format';
+import { modelKey } from '../../../core/auto-choice';
+import { formatGain, formatProbability, groupTag } from './format';
 
 /**
  * Which model restores when the user picks none, and why (core/routing.ts): the rule's group where

@@ -1,6 +1,7 @@
 import type { Manifest } from '../../../core/manifest';
 import type { RoutingDecision } from '../../../core/routing';
-import { formatProbability, groupTag, modelKey, routerClassName } from './format';
+import { modelKey } from '../../../core/auto-choice';
+import { formatProbability, groupTag, routerClassName } from './format';
 
 /**
  * The card's answer in one line: what happens to the photo by default. "No damage found" is said

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barFraction, formatDistance, formatGain, formatProbability, groupTag, modelKey, routerClassName } from './format';
+import { barFraction, formatDistance, formatGain, formatProbability, groupTag, routerClassName } from './format';
 
 describe('analysis formatting', () => {
   it('formats distances and gains', () => {
@@ -36,12 +36,6 @@ describe('formatProbability', () => {
 });
 
 describe('model and class names', () => {
-  it('keys every model choice', () => {
-    expect(modelKey({ kind: 'group', id: 'group-2' })).toBe('group-2');
-    expect(modelKey({ kind: 'baseline' })).toBe('baseline');
-    expect(modelKey({ kind: 'none' })).toBe('none');
-  });
-
   it("names router classes by the manifest, and 'clean' as no damage", () => {
     const degradations = [{ id: 'jpeg', name: 'JPEG compression' }];
     expect(routerClassName('jpeg', degradations)).toBe('JPEG compression');

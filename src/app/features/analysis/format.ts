@@ -28,11 +28,6 @@ export function formatProbability(p: number): string {
   return `${Math.round(p * 100)} %`;
 }
 
-/** "group-2", "baseline" or "none": a model choice as one string, for data attributes and menu values. */
-export function modelKey(model: { kind: 'group'; id: string } | { kind: 'baseline' } | { kind: 'none' }): string {
-  return model.kind === 'group' ? model.id : model.kind;
-}
-
 /** The routing rules as the app names them. */
 export const RULE_NAME = { router: 'the learned router', kl: "the paper's KL rule" } as const;
 

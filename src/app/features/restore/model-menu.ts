@@ -9,17 +9,18 @@ import { groupTag } from '../analysis/format';
 
 export const AUTOMATIC_VALUE = '';
 export const KEEP_ORIGINAL_VALUE = ':none';
+const BASELINE_VALUE = ':baseline';
 
 export function menuValue(override: ModelChoice | null): string {
   if (!override) return AUTOMATIC_VALUE;
   if (override.kind === 'none') return KEEP_ORIGINAL_VALUE;
-  return override.kind === 'baseline' ? ':baseline' : override.id;
+  return override.kind === 'baseline' ? BASELINE_VALUE : override.id;
 }
 
 export function menuChoice(value: string): ModelChoice | null {
   if (value === AUTOMATIC_VALUE) return null;
   if (value === KEEP_ORIGINAL_VALUE) return { kind: 'none' };
-  if (value === ':baseline') return { kind: 'baseline' };
+  if (value === BASELINE_VALUE) return { kind: 'baseline' };
   return { kind: 'group', id: value };
 }
 
