@@ -6,7 +6,9 @@
  * - the clean photos get "No damage found" and are kept as they are, and so do the same photos with a
  *   shallow depth of field (the upper 60 % defocused by a disk of radius 6, a sharp foreground below: a
  *   geometry unlike the training's synthetic bokeh, an ellipse);
- * - hazy photos (haze is none of the 11) get the OOD badge (a known failure for now, below);
+ * - a colour cast (none of the 11) gets the OOD badge on at least 3 of the 4 photos, naming a cue the
+ *   cast moves (its colour balance, or its clipped highlights), and no clean photo gets it;
+ * - hazy photos get the OOD badge (a known failure for now, below);
  * - the paper's KL rule can still be chosen in Settings, and the card then shows the KL rule's own
  *   choice: the one `grids select --rule kl` makes on the same file.
  */
@@ -39,6 +41,8 @@ async function card(page: Page, name: string) {
     reason: (await verdict.count()) ? await verdict.getAttribute('data-reason') : null,
     model: (await verdict.count()) ? await verdict.getAttribute('data-model') : null,
     ood: (await c.getByTestId('ood-badge').count()) > 0,
+    unusualCue: (await c.getByTestId('ood-badge').count()) ? await c.getByTestId('ood-badge').getAttribute('data-unusual-cue') : null,
+    oodText: (await c.getByTestId('ood-badge').count()) ? await c.getByTestId('ood-badge').textContent() : null,
   };
 }
 
@@ -79,6 +83,7 @@ test.describe('the learned router with the shipped models', () => {
       const shown = await card(page, photo.name);
       expect.soft(shown.reason, photo.name).toBe('no-damage');
       expect.soft(shown.model, photo.name).toBe('none');
+      expect.soft(shown.ood, `${photo.name}: OOD badge`).toBe(false);
       await expect.soft(page.getByTestId('analysis-verdict')).toContainText('No damage found');
     }
   });
@@ -100,10 +105,29 @@ test.describe('the learned router with the shipped models', () => {
     for (const photo of set) expect.soft((await card(page, photo.name)).reason, photo.name).toBe('no-damage');
   });
 
-  // Known failure, kept visible: the router's OOD score (energy and DDR distance, fitted on held-out
-  // training crops) separates out-of-distribution damage poorly (docs/RESULTS.md §8: held-out AUROC
-  // 0.59); haze looks clean to the router, and on training photos the DDR distance of ordinary crops
-  // overlaps haze's. The KL rule's badge (app-results.spec.ts) still flags these photos.
+  test('a colour cast gets the OOD badge on at least 3 of the 4 photos, and the badge names a cue a colour cast moves', async ({ page }) => {
+    const set = await photos('colour_cast');
+    await uploadAndAnalyse(page, set.map((p) => p.upload));
+    const flagged: string[] = [];
+    for (const photo of set) {
+      const shown = await card(page, photo.name);
+      if (!shown.ood) continue;
+      flagged.push(photo.name);
+      // The cast scales one channel's edges against the others' (grey edge) and clips the boosted channel.
+      expect.soft(shown.unusualCue, photo.name).toMatch(/^(edge_(red|blue)_over_green|log_white_share)$/);
+      expect.soft(shown.oodText, photo.name).toMatch(/Most unusual: (its colours lean one way|many highlights are clipped)/);
+      // None of the 11 is there, so the photo is kept, and the badge says no model is made for it.
+      expect.soft(shown.model, photo.name).toBe('none');
+      expect.soft(shown.oodText, photo.name).toContain('none of them is made for what is off here');
+    }
+    expect(flagged.length, `flagged: ${flagged.join(', ')}`).toBeGreaterThanOrEqual(3);
+  });
+
+  // Known failure, kept visible: the OOD score (energy, DDR distance and the photo's tone anomaly,
+  // fitted on held-out training crops) flags haze on few photos (docs/RESULTS.md §8: 10 % of the
+  // held-out hazy crops at 5 % false flags; AUROC 0.78). These old prints are low in contrast to
+  // begin with, and hazy, they score 0.48–0.53 against a threshold of 0.68 (one of the four, the
+  // Dust Bowl home, is flagged). The KL rule's badge (app-results.spec.ts) still flags them.
   test.fail('hazy photos get the OOD badge', async ({ page }) => {
     const set = await photos('haze');
     await uploadAndAnalyse(page, set.map((p) => p.upload));

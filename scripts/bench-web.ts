@@ -163,7 +163,7 @@ try {
   row('onnxruntime-web, app (client.analyse)', webAnalysis);
   const webDescriptor = median(web.descriptor);
   const webRouter = median(web.router);
-  console.log(`  in the worker: ${webDescriptor.toFixed(0)} ms inside the descriptor's session runs, ${webRouter.toFixed(0)} ms the router (patch features + its session run), ${(webAnalysis - webDescriptor - webRouter).toFixed(0)} ms the rest (decode, crops, Gram PCA, GGD fit, KL, messages)`);
+  console.log(`  in the worker: ${webDescriptor.toFixed(0)} ms inside the descriptor's session runs, ${webRouter.toFixed(0)} ms the router (patch features, tone cues and its session run), ${(webAnalysis - webDescriptor - webRouter).toFixed(0)} ms the rest (decode, crops, Gram PCA, GGD fit, KL, messages)`);
   row('onnxruntime-node (CLI analyseImage)', nodeAnalysis);
   console.log(`  web: ${(webAnalysis / megapixels / 1000).toFixed(3)} s/MP (aim ≤ 0.6), ${((100 * webAnalysis) / webRestore).toFixed(1)} % of the restore time (aim ≤ 10 %)`);
   console.log(`\nraw (ms): web restore ${web.restore.map((t) => t.toFixed(0)).join(', ')}; bare ${web.bare.map((t) => t.toFixed(0)).join(', ')}; web analysis ${web.analysis.map((t) => t.toFixed(0)).join(', ')}`);

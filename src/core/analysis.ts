@@ -3,7 +3,8 @@ import type { RgbImage } from './image';
 import type { DescriptorSpec, Manifest } from './manifest';
 import { jpegProbability, type JpegCheck } from './jpeg-check';
 import { patchFeatures } from './router/patch-features';
-import { decideRoute, defaultRule, type RoutingDecision, type RoutingRule } from './routing';
+import { photoCues } from './router/photo-cues';
+import { decideRoute, defaultRule, type RouterInput, type RoutingDecision, type RoutingRule } from './routing';
 import { selectGroup, type SelectionOptions, type SelectionResult } from './selection';
 
 /**
@@ -23,18 +24,21 @@ export function protocolOf(descriptor: DescriptorSpec): DdrProtocol {
 
 /** Runs the router network on one photo's patch features (PATCH_COUNT × PATCH_FEATURE_COUNT) and returns its logits. */
 export type RouterSession = (features: Float32Array) => Promise<Float32Array>;
-/** The router on one photo: its logits. */
-export type RouterRunner = (image: RgbImage) => Promise<Float32Array>;
+/** The router rule's input for one photo: the network's logits and the photo's tone cues. */
+export type RouterRunner = (image: RgbImage) => Promise<RouterInput>;
 
-/** The router as every platform runs it: the patch features here in core, then the platform's session. */
-export const routerOnPatches = (session: RouterSession): RouterRunner => (image) => session(patchFeatures(image));
+/** The router as every platform runs it: the patch features and tone cues here in core, the network on the platform's session. */
+export const routerOnPatches = (session: RouterSession): RouterRunner => async (image) => ({
+  logits: Array.from(await session(patchFeatures(image))),
+  photoCues: Array.from(photoCues(image)),
+});
 
 export interface ImageAnalysis {
   statistic: DdrAnalysis;
   /** The KL rule's view, computed on every analysis (distances, heatmap row, JPEG check). */
   selection: SelectionResult;
-  /** The router's logits, when the manifest ships a router; any rule can be decided from them again. */
-  routerLogits: number[] | null;
+  /** The router's logits and the photo's tone cues, when the manifest ships a router; any rule can be decided from them again. */
+  routerInput: RouterInput | null;
   /** The decision under the rule in use. */
   automatic: RoutingDecision;
 }
@@ -61,11 +65,11 @@ export interface AnalyseImageOptions extends AnalyseOptions {
   rule?: RoutingRule;
 }
 
-/** The router's logits for a photo, or null when the manifest has no router. */
-export async function routerLogitsFor(image: RgbImage, manifest: Manifest, run: RouterRunner | undefined): Promise<number[] | null> {
+/** The router rule's input for a photo (logits and tone cues), or null when the manifest has no router. */
+export async function routerInputFor(image: RgbImage, manifest: Manifest, run: RouterRunner | undefined): Promise<RouterInput | null> {
   if (!manifest.router) return null;
   if (!run) throw new Error('this manifest ships a router, but no router session was given');
-  return Array.from(await run(image));
+  return run(image);
 }
 
 export async function analyseImage(
@@ -76,6 +80,6 @@ export async function analyseImage(
 ): Promise<ImageAnalysis> {
   const statistic = await analyseDegradation([image], protocolOf(manifest.descriptor), extract, options);
   const selection = selectWithManifest(statistic, manifest);
-  const routerLogits = await routerLogitsFor(image, manifest, options.router);
-  return { statistic, selection, routerLogits, automatic: decideRoute(options.rule ?? defaultRule(manifest), selection, routerLogits, manifest) };
+  const routerInput = await routerInputFor(image, manifest, options.router);
+  return { statistic, selection, routerInput, automatic: decideRoute(options.rule ?? defaultRule(manifest), selection, routerInput, manifest) };
 }

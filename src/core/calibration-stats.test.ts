@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auroc, linearFit, pearson, youdenThreshold } from './calibration-stats';
+import { auroc, linearFit, normalCdf, pearson, youdenThreshold } from './calibration-stats';
 import { createRng } from './random';
 
 describe('calibration statistics', () => {
@@ -31,4 +31,25 @@ describe('calibration statistics', () => {
       expect(j).toBeLessThanOrEqual(best.j + 1e-12);
     }
   });
+
+  it('normalCdf matches tabulated values of Φ, and Φ(−x) = 1 − Φ(x)', () => {
+    // Φ from standard tables (to 7 digits).
+    for (const [x, phi] of [[0, 0.5], [1, 0.8413447], [1.959964, 0.975], [-2.326348, 0.01], [3, 0.9986501], [-0.5, 0.3085375]]) {
+      expect(normalCdf(x)).toBeCloseTo(phi, 6);
+    }
+    for (const x of [0.1, 0.7, 2.2, 4]) expect(normalCdf(-x)).toBeCloseTo(1 - normalCdf(x), 12);
+  });
+
+  it('normalCdf agrees with a numerical integral of the density', () => {
+    // Simpson's rule on [−8, x]; the mass below −8 is under 1e-15.
+    const integral = (x: number) => {
+      const n = 4000, a = -8, h = (x - a) / n;
+      const f = (t: number) => Math.exp(-t * t / 2) / Math.sqrt(2 * Math.PI);
+      let s = f(a) + f(x);
+      for (let i = 1; i < n; i++) s += (i % 2 ? 4 : 2) * f(a + i * h);
+      return (s * h) / 3;
+    };
+    for (const x of [-2.5, -1, 0.3, 1.7]) expect(normalCdf(x)).toBeCloseTo(integral(x), 6);
+  });
 });
+

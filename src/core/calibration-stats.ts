@@ -42,6 +42,14 @@ export function linearFit(x: readonly number[], y: readonly number[]): LinearFit
   return { slope, intercept: my - slope * mx, r, n: x.length };
 }
 
+/** Φ(x), the standard normal CDF, through erf (Abramowitz & Stegun 7.1.26: absolute error under 1.5e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-z * z);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
 /** P(score of a positive > score of a negative), ties counting one half (Mann–Whitney U / n·m). */
 export function auroc(positives: readonly number[], negatives: readonly number[]): number {
   if (positives.length === 0 || negatives.length === 0) throw new RangeError('auroc needs positives and negatives');

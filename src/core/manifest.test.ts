@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SUMMARY_FEATURES } from './jpeg-check';
 import { ROUTER_CLASSES } from './router/classes';
 import { PATCH_FEATURES_VERSION } from './router/patch-features';
+import { PHOTO_CUES, PHOTO_CUES_VERSION } from './router/photo-cues';
+import { TONE_GRID } from './router/tone-anomaly';
 import { DEGRADATION_IDS, type DegradationId } from './degradations/ids.ts';
 import { formatPath, ManifestError, parseManifest, type Manifest } from './manifest.ts';
 
@@ -313,7 +315,7 @@ describe('parseManifest', () => {
       const router = (m: Fixture) => ({
         file: 'router.onnx', features: PATCH_FEATURES_VERSION, classes: [...ROUTER_CLASSES], temperature: 1.2, noDamageThreshold: 0.5,
         gain: Object.fromEntries(['baseline', ...m.groups.map((g) => g.id)].map((id) => [id, row])),
-        ood: { energyWeight: 1, distanceWeight: 2, bias: -3, threshold: 0.8, description: 'test' },
+        ood: { energyWeight: 1, distanceWeight: 2, toneWeight: 3, bias: -3, threshold: 0.8, tone: { cues: PHOTO_CUES_VERSION, quantiles: { clean: PHOTO_CUES.map(() => [...TONE_GRID]) } }, description: 'test' },
         description: 'test',
       });
       const ok = validManifest() as Fixture & { router?: unknown };
@@ -335,6 +337,12 @@ describe('parseManifest', () => {
       expectInvalid((m) => {
         Object.assign(m, { router: { ...router(m), features: 'patch-cues-v0' } });
       }, 'manifest.router.features');
+      // The OOD model's tone quantiles: of the cues this build computes, one row per cue, never decreasing.
+      const withTone = (m: Fixture, tone: unknown) => Object.assign(m, { router: { ...router(m), ood: { ...router(m).ood, tone } } });
+      expectInvalid((m) => withTone(m, { cues: 'photo-cues-v0', quantiles: { clean: PHOTO_CUES.map(() => [...TONE_GRID]) } }), 'manifest.router.ood.tone.cues');
+      expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: { clean: [[...TONE_GRID]] } }), 'manifest.router.ood.tone.quantiles.clean');
+      expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: { clean: PHOTO_CUES.map(() => [...TONE_GRID].reverse()) } }), 'manifest.router.ood.tone.quantiles.clean[0]', /must not decrease/);
+      expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: {} }), 'manifest.router.ood.tone', /at least one class/);
     });
 
     it('lists every problem at once', () => {

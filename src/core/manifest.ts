@@ -11,6 +11,8 @@ import { DEGRADATION_IDS, type DegradationId } from './degradations/ids.ts';
 import { SUMMARY_FEATURES } from './jpeg-check.ts';
 import { ROUTER_CLASSES } from './router/classes.ts';
 import { PATCH_FEATURES_VERSION } from './router/patch-features.ts';
+import { PHOTO_CUE_COUNT, PHOTO_CUES_VERSION } from './router/photo-cues.ts';
+import { TONE_GRID } from './router/tone-anomaly.ts';
 
 export const degradationIdSchema = z.enum(DEGRADATION_IDS);
 
@@ -198,6 +200,8 @@ const routerClassSchema = z.enum(ROUTER_CLASSES as [string, ...string[]]);
  * The learned router (core/router, core/routing.ts): the network, how its output is read, and the
  * held-out measurements its decisions rest on. Absent: the KL rule is the only rule.
  */
+const isNonDecreasing = (values: readonly number[]) => values.every((v, i) => i === 0 || v >= values[i - 1]);
+
 export const routerSchema = z.object({
   file: onnxPath,
   /** The patch features the network reads (core/router/patch-features.ts); another definition is refused. */
@@ -210,12 +214,18 @@ export const routerSchema = z.object({
   noDamageThreshold: z.number().gt(0).lte(1),
   /** Mean PSNR gain (dB) of each model ('baseline' and every group id) on each class, on held-out training crops. */
   gain: z.record(nonEmptyString, z.record(routerClassSchema, z.number())),
-  /** OOD: a logistic model over the router's energy and the distance to the nearest group. */
+  /** OOD: a logistic model over the router's energy, the distance to the nearest group and the photo's tone anomaly. */
   ood: z.object({
     energyWeight: z.number(),
     distanceWeight: z.number(),
+    toneWeight: z.number(),
     bias: z.number(),
     threshold: z.number().gt(0).lt(1),
+    /** Per class, per tone cue, its quantiles on training views at TONE_GRID (core/router/tone-anomaly.ts). */
+    tone: z.object({
+      cues: z.literal(PHOTO_CUES_VERSION),
+      quantiles: z.partialRecord(routerClassSchema, z.array(z.array(z.number()).length(TONE_GRID.length).refine(isNonDecreasing, 'quantiles must not decrease')).length(PHOTO_CUE_COUNT)),
+    }).refine((t) => Object.keys(t.quantiles).length > 0, 'the tone model needs the quantiles of at least one class'),
     description: z.string(),
   }),
   /** The safe policy for the router's routes (core/auto-choice.ts), measured on held-out training crops. */

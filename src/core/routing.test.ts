@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from './manifest';
 import { ROUTER_CLASSES } from './router/classes';
-import { decideRoute, predictedGainUnder, type RoutingDecision } from './routing';
+import { PHOTO_CUES, PHOTO_CUES_VERSION } from './router/photo-cues';
+import { TONE_GRID } from './router/tone-anomaly';
+import { decideRoute, predictedGainUnder, type RouterInput, type RoutingDecision } from './routing';
 import { selectGroup, type SelectionResult } from './selection';
 
 // The KL rule's decision, in the fields the old automatic choice had.
@@ -92,7 +94,13 @@ describe('predicted gain under the KL rule', () => {
 });
 
 // The router rule: logits chosen so that the probabilities are known exactly.
-const logitsFor = (p: Partial<Record<(typeof ROUTER_CLASSES)[number], number>>) => ROUTER_CLASSES.map((c) => Math.log(p[c] ?? 1e-9));
+/** The router's input: logits log p (so the probabilities are p at temperature 1), and tone cues, typical (0) unless given. */
+const inputFor = (p: Partial<Record<(typeof ROUTER_CLASSES)[number], number>>, photoCues: number[] = PHOTO_CUES.map(() => 0)): RouterInput => ({
+  logits: ROUTER_CLASSES.map((c) => Math.log(p[c] ?? 1e-9)),
+  photoCues,
+});
+/** Each cue its own normal score, as if measured on the clean class only. */
+const identityTone: NonNullable<Manifest['router']>['ood']['tone'] = { cues: PHOTO_CUES_VERSION, quantiles: { clean: PHOTO_CUES.map(() => [...TONE_GRID]) } };
 
 function routerManifest(overrides: Partial<NonNullable<Manifest['router']>> = {}, withBaseline = true): Manifest {
   const m = manifest('group', withBaseline);
@@ -106,7 +114,7 @@ function routerManifest(overrides: Partial<NonNullable<Manifest['router']>> = {}
         'g-jpeg': { jpeg: 3, gaussian_noise: -10, clean: -4 },
         'g-noise': { jpeg: -1, gaussian_noise: 9, clean: -3 },
       },
-      ood: { energyWeight: 1, distanceWeight: 0, bias: 0, threshold: 0.9, description: 'test' },
+      ood: { energyWeight: 1, distanceWeight: 0, toneWeight: 0, bias: 0, threshold: 0.9, tone: identityTone, description: 'test' },
       autoChoice: { description: 'test', groups: { 'g-jpeg': { routed: 4, groupGain: 3, baselineGain: 0.5, use: 'group' }, 'g-noise': { routed: 4, groupGain: 8, baselineGain: 9, use: 'baseline' } } },
       description: 'test',
       ...overrides,
@@ -116,14 +124,14 @@ function routerManifest(overrides: Partial<NonNullable<Manifest['router']>> = {}
 
 describe('the router rule', () => {
   it('restores with the group of highest expected gain when the policy trusts it, predicting Σ P·gain', () => {
-    const d = decideRoute('router', selection, logitsFor({ jpeg: 0.9, gaussian_noise: 0.1 }), routerManifest());
+    const d = decideRoute('router', selection, inputFor({ jpeg: 0.9, gaussian_noise: 0.1 }), routerManifest());
     expect(d).toMatchObject({ rule: 'router', chosen: 'g-jpeg', model: { kind: 'group', id: 'g-jpeg' }, reason: 'trusted' });
     expect(d.predictedGain).toBeCloseTo(0.9 * 3 + 0.1 * -10, 6);
     expect(d.router!.groupProbabilities['g-jpeg']).toBeCloseTo(0.9, 6);
   });
 
   it('falls back to the baseline where the policy distrusts the router\'s route', () => {
-    const d = decideRoute('router', selection, logitsFor({ gaussian_noise: 0.95, jpeg: 0.05 }), routerManifest());
+    const d = decideRoute('router', selection, inputFor({ gaussian_noise: 0.95, jpeg: 0.05 }), routerManifest());
     expect(d).toMatchObject({ chosen: 'g-noise', model: { kind: 'baseline' }, reason: 'unreliable' });
     expect(d.predictedGain).toBeCloseTo(0.95 * 6 + 0.05 * 0.4, 6);
   });
@@ -131,44 +139,59 @@ describe('the router rule', () => {
   it('a split between groups lands on the baseline: its expected gain beats each group\'s', () => {
     // g-jpeg: 0.5·3 − 0.5·10 = −3.5; g-noise: −2.5 + 3.5 = 1; baseline: 0.2 + 3 = 3.2.
     const m = routerManifest({ gain: { baseline: { jpeg: 0.4, gaussian_noise: 6, clean: -2 }, 'g-jpeg': { jpeg: 3, gaussian_noise: -10, clean: -4 }, 'g-noise': { jpeg: -5, gaussian_noise: 7, clean: -3 } } });
-    const d = decideRoute('router', selection, logitsFor({ jpeg: 0.5, gaussian_noise: 0.5 }), m);
+    const d = decideRoute('router', selection, inputFor({ jpeg: 0.5, gaussian_noise: 0.5 }), m);
     expect(d).toMatchObject({ model: { kind: 'baseline' }, reason: 'split' });
     expect(d.predictedGain).toBeCloseTo(3.2, 6);
   });
 
   it('"no damage" when P(clean) reaches the threshold: the photo stays as it is, gain 0', () => {
-    const d = decideRoute('router', selection, logitsFor({ clean: 0.6, jpeg: 0.4 }), routerManifest());
+    const d = decideRoute('router', selection, inputFor({ clean: 0.6, jpeg: 0.4 }), routerManifest());
     expect(d).toMatchObject({ model: { kind: 'none' }, reason: 'no-damage', predictedGain: 0 });
     expect(d.router!.noDamage).toBe(true);
   });
 
   it('leaves the photo alone when no model is expected to gain anything', () => {
     // baseline −0.9 + 0.22; g-jpeg −1.8 + 1.65; g-noise −1.35 − 0.55: all below 0.
-    const d = decideRoute('router', selection, logitsFor({ clean: 0.45, jpeg: 0.55 }), routerManifest());
+    const d = decideRoute('router', selection, inputFor({ clean: 0.45, jpeg: 0.55 }), routerManifest());
     expect(d).toMatchObject({ model: { kind: 'none' }, reason: 'no-gain', predictedGain: 0 });
   });
 
   it('the OOD flag follows the manifest\'s logistic model of energy and distance', () => {
     const energyOf = (d: RoutingDecision) => d.router!.energy;
-    const calm = decideRoute('router', selection, logitsFor({ jpeg: 0.9, gaussian_noise: 0.1 }), routerManifest());
+    const calm = decideRoute('router', selection, inputFor({ jpeg: 0.9, gaussian_noise: 0.1 }), routerManifest());
     // Energy of logits log p is −log Σ p = 0, so P(OOD) = σ(0) = 0.5 < 0.9.
     expect(energyOf(calm)).toBeCloseTo(0, 6);
     expect(calm).toMatchObject({ ood: false, oodThreshold: 0.9 });
     expect(calm.oodScore).toBeCloseTo(0.5, 6);
     // All logits 5 lower: energy +5, P(OOD) = σ(5) ≈ 0.993.
-    const far = decideRoute('router', selection, logitsFor({ jpeg: 0.9, gaussian_noise: 0.1 }).map((l) => l - 5), routerManifest());
+    const typical = inputFor({ jpeg: 0.9, gaussian_noise: 0.1 });
+    const far = decideRoute('router', selection, { ...typical, logits: typical.logits.map((l) => l - 5) }, routerManifest());
     expect(far.ood).toBe(true);
     expect(far.oodScore).toBeCloseTo(1 / (1 + Math.exp(-5)), 6);
   });
 
+  it('the OOD score adds the tone anomaly: one cue unusual on its damaged side is enough', () => {
+    const m = routerManifest({ ood: { energyWeight: 0, distanceWeight: 0, toneWeight: 1, bias: -3, threshold: 0.9, tone: identityTone, description: 'test' } });
+    const lifted = PHOTO_CUES.map((c) => (c.name === 'dark_channel_p10' ? 3 : 0));
+    const d = decideRoute('router', selection, inputFor({ jpeg: 1 }, lifted), m);
+    // The lifted cue scores e^(2·3); each of the other 8 scores e^0.
+    const anomaly = Math.log(Math.exp(6) + 8) / 2;
+    expect(d.router!.tone.anomaly).toBeCloseTo(anomaly, 6);
+    expect(d.router!.tone.mostUnusual).toEqual({ cue: 'dark_channel_p10', score: 3 });
+    expect(d.oodScore).toBeCloseTo(1 / (1 + Math.exp(-(anomaly - 3))), 6);
+    // The same cue pushed the other way is ordinary: −3 on an upward cue scores e^−6.
+    const lowered = decideRoute('router', selection, inputFor({ jpeg: 1 }, lifted.map((v) => -v)), m);
+    expect(lowered.router!.tone.anomaly).toBeCloseTo(Math.log(Math.exp(-6) + 8) / 2, 6);
+  });
+
   it('the KL rule on the same photo still reports the router\'s reading, and decides by distance', () => {
-    const d = decideRoute('kl', selection, logitsFor({ gaussian_noise: 0.95, jpeg: 0.05 }), routerManifest());
+    const d = decideRoute('kl', selection, inputFor({ gaussian_noise: 0.95, jpeg: 0.05 }), routerManifest());
     expect(d.chosen).toBe('g-jpeg');
     expect(d.router!.likely).toBe('gaussian_noise');
   });
 
   it('refuses the router rule without a router or without its logits', () => {
     expect(() => decideRoute('router', selection, null, routerManifest())).toThrow(/router's output/);
-    expect(() => decideRoute('router', selection, logitsFor({ jpeg: 1 }), manifest('group'))).toThrow(/no router/);
+    expect(() => decideRoute('router', selection, inputFor({ jpeg: 1 }), manifest('group'))).toThrow(/no router/);
   });
 });

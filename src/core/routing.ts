@@ -15,17 +15,24 @@
  * sent to it were restored better by the group than by the baseline.
  *
  * The KL distances are computed on every analysis whatever the rule, for "Why this group?", the
- * heatmap row and the OOD score.
+ * heatmap row and the OOD score (with the router's energy and the photo's tone anomaly).
  */
 import { automaticChoice, modelKey, type GroupTrust, type ModelChoice } from './auto-choice';
 import type { DegradationId } from './degradations/ids';
 import type { Manifest } from './manifest';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from './router/classes';
 import { expectedGains, groupProbabilities, mostLikely, oodScore, routerEnergy, routerProbabilities, routerProposal } from './router/router';
+import { readTone, type ToneReading } from './router/tone-anomaly';
 import { predictGain, type SelectionResult } from './selection';
 
 export const ROUTING_RULES = ['router', 'kl'] as const;
 export type RoutingRule = (typeof ROUTING_RULES)[number];
+
+/** What the router rule reads from a photo: the network's logits and the photo's tone cues (photo-cues.ts). */
+export interface RouterInput {
+  readonly logits: readonly number[];
+  readonly photoCues: readonly number[];
+}
 
 /** What the learned router made of a photo. */
 export interface RouterReading {
@@ -36,6 +43,8 @@ export interface RouterReading {
   readonly expectedGains: Readonly<Record<string, number>>;
   /** The router's free energy (higher: less like anything it was trained on). */
   readonly energy: number;
+  /** How unusual the photo's tones and colours are, and which cue stands out most (tone-anomaly.ts). */
+  readonly tone: ToneReading;
   /** P(clean) reached the manifest's threshold. */
   readonly noDamage: boolean;
   /** The most probable class. */
@@ -83,17 +92,18 @@ export function defaultRule(manifest: Manifest): RoutingRule {
   return manifest.router ? 'router' : 'kl';
 }
 
-export function readRouter(logits: ArrayLike<number>, manifest: Manifest): RouterReading {
+export function readRouter(input: RouterInput, manifest: Manifest): RouterReading {
   const spec = manifest.router;
   if (!spec) throw new Error('this manifest has no router');
-  const probabilities = routerProbabilities(logits, spec.temperature);
+  const probabilities = routerProbabilities(input.logits, spec.temperature);
   const gains = expectedGains(probabilities, spec.gain);
   const likely = mostLikely(probabilities, ROUTER_CLASSES);
   return {
     probabilities,
     groupProbabilities: groupProbabilities(probabilities, manifest.groups),
     expectedGains: gains,
-    energy: routerEnergy(logits, spec.temperature),
+    energy: routerEnergy(input.logits, spec.temperature),
+    tone: readTone(spec.ood.tone, input.photoCues),
     noDamage: probabilities[CLEAN] >= spec.noDamageThreshold,
     likely,
   };
@@ -118,7 +128,7 @@ export function predictedGainUnder(rule: RoutingRule, manifest: Manifest, model:
 function routerDecision(selection: SelectionResult, router: RouterReading, manifest: Manifest): RoutingDecision {
   const spec = manifest.router!;
   const chosen = mostLikely(router.groupProbabilities, manifest.groups.map((g) => g.id));
-  const score = oodScore(spec.ood, router.energy, selection.nearestGroupDistance);
+  const score = oodScore(spec.ood, { energy: router.energy, nearestGroupDistance: selection.nearestGroupDistance, toneAnomaly: router.tone.anomaly });
   const common = { rule: 'router' as const, chosen, viaJpegCheck: false, ood: score >= spec.ood.threshold, oodScore: score, oodThreshold: spec.ood.threshold, router };
   const hasBaseline = !!manifest.baseline;
   const proposal = routerProposal(router.probabilities, router.expectedGains, spec.noDamageThreshold, hasBaseline);
@@ -138,9 +148,9 @@ function klDecision(selection: SelectionResult, router: RouterReading | null, ma
   };
 }
 
-/** The decision for one analysed photo under `rule` (the router rule needs the manifest's router and its logits). */
-export function decideRoute(rule: RoutingRule, selection: SelectionResult, routerLogits: ArrayLike<number> | null, manifest: Manifest): RoutingDecision {
-  const router = routerLogits && manifest.router ? readRouter(routerLogits, manifest) : null;
+/** The decision for one analysed photo under `rule` (the router rule needs the manifest's router and its input). */
+export function decideRoute(rule: RoutingRule, selection: SelectionResult, routerInput: RouterInput | null, manifest: Manifest): RoutingDecision {
+  const router = routerInput && manifest.router ? readRouter(routerInput, manifest) : null;
   if (rule === 'router') {
     if (!router) throw new Error(manifest.router ? 'the router rule needs the router\'s output for this photo' : 'this manifest has no router; use the KL rule');
     return routerDecision(selection, router, manifest);

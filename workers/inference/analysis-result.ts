@@ -1,12 +1,12 @@
 import type { Ggd } from '../../src/core/ggd-types';
 import type { Manifest } from '../../src/core/manifest';
-import { predictedGainUnder, type RoutingDecision } from '../../src/core/routing';
+import { predictedGainUnder, type RouterInput, type RoutingDecision } from '../../src/core/routing';
 import type { SelectionResult } from '../../src/core/selection';
 import type { AnalysisResult, Backend } from './contract';
 
 /** The worker's answer for one analysis: the decision's view first, the KL rule's in full, and the timings. */
 export function analysisResultOf(
-  parts: { ggd: Ggd; selection: SelectionResult; routerLogits: number[] | null; automatic: RoutingDecision },
+  parts: { ggd: Ggd; selection: SelectionResult; routerInput: RouterInput | null; automatic: RoutingDecision },
   manifest: Manifest,
   run: { backend: Backend; milliseconds: number; descriptorMilliseconds: number; routerMilliseconds: number },
 ): AnalysisResult {
@@ -23,7 +23,7 @@ export function analysisResultOf(
     jpegCheck: selection.jpegCheck,
     automatic,
     selection,
-    routerLogits: parts.routerLogits,
+    routerInput: parts.routerInput,
     groups: selection.groups,
     degradations: selection.degradations,
     ggd: parts.ggd,

@@ -9,7 +9,7 @@
 import type { Manifest } from '../../src/core/manifest';
 import type { Ggd } from '../../src/core/ggd-types';
 import type { JpegCheckResult, RankedDistance, SelectionResult } from '../../src/core/selection';
-import type { RoutingDecision } from '../../src/core/routing';
+import type { RouterInput, RoutingDecision } from '../../src/core/routing';
 import type { ModelChoice } from '../../src/core/auto-choice';
 import type { Backend, BackendReport } from './backend';
 
@@ -56,13 +56,13 @@ export interface AnalysisResult {
   /**
    * The routing decision (core/routing.ts) under the manifest's default rule: the model restored with
    * when the user picks none, why, and its predicted gain. Another rule is decided from `selection`
-   * and `routerLogits` with decideRoute, without analysing again.
+   * and `routerInput` with decideRoute, without analysing again.
    */
   automatic: RoutingDecision;
   /** The KL rule's full result (computed on every analysis). */
   selection: SelectionResult;
-  /** The router's logits (null when the manifest has no router). */
-  routerLogits: number[] | null;
+  /** The router's logits and the photo's tone cues (null when the manifest has no router). */
+  routerInput: RouterInput | null;
   /** Every group and every degradation, ascending by distance (the "why" panel). */
   groups: RankedDistance[];
   degradations: RankedDistance[];

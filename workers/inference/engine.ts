@@ -235,7 +235,7 @@ export function createEngine(host: EngineHost): InferenceEngine {
           out.dispose?.();
           return values;
         }));
-      // Timed whole: the patch features and the session run.
+      // Timed whole: the patch features, the tone cues and the session run.
       const router: RouterRunner | undefined = routerSession && (async (photo) => {
         const start = host.now();
         try {
@@ -244,8 +244,8 @@ export function createEngine(host: EngineHost): InferenceEngine {
           routerMilliseconds += host.now() - start;
         }
       });
-      const { statistic, selection, routerLogits, automatic } = await analyseImage(image, manifest, extract, { gram, router });
-      return analysisResultOf({ ggd: statistic.ggd, selection, routerLogits, automatic }, manifest, {
+      const { statistic, selection, routerInput, automatic } = await analyseImage(image, manifest, extract, { gram, router });
+      return analysisResultOf({ ggd: statistic.ggd, selection, routerInput, automatic }, manifest, {
         backend: descriptor.current?.backend ?? 'wasm',
         milliseconds: host.now() - started,
         descriptorMilliseconds,

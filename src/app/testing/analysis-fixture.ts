@@ -6,7 +6,9 @@ import { analysisResultOf } from '../../../workers/inference/analysis-result';
 import { parseManifest, type Manifest } from '../../core/manifest';
 import { ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { PATCH_FEATURES_VERSION } from '../../core/router/patch-features';
-import { decideRoute, defaultRule } from '../../core/routing';
+import { PHOTO_CUES, PHOTO_CUES_VERSION } from '../../core/router/photo-cues';
+import { TONE_GRID, type ToneModel } from '../../core/router/tone-anomaly';
+import { decideRoute, defaultRule, type RouterInput } from '../../core/routing';
 import type { SelectionResult } from '../../core/selection';
 import type { AnalysisResult } from '../inference/client';
 import { fixtureManifest } from './fixture-manifest';
@@ -33,10 +35,15 @@ export function routerManifest(): Manifest {
       noDamageThreshold: 0.6,
       gain,
       // Only the distance counts: a photo farther than 4.5 from every group is unfamiliar.
-      ood: { energyWeight: 0, distanceWeight: 10, bias: -45, threshold: 0.5, description: 'test' },
+      ood: { energyWeight: 0, distanceWeight: 10, toneWeight: 0, bias: -45, threshold: 0.5, tone: identityToneModel(), description: 'test' },
       description: 'test router',
     },
   });
+}
+
+/** A tone model under which each cue is its own normal score (quantiles equal to the grid), for the clean class only. */
+export function identityToneModel(): ToneModel {
+  return { cues: PHOTO_CUES_VERSION, quantiles: { clean: PHOTO_CUES.map(() => [...TONE_GRID]) } };
 }
 
 /** Logits of 0 except the given classes: { gaussian_noise: 5 } makes the router ~93 % sure of it. */
@@ -62,8 +69,14 @@ export function klSelection(manifest: Manifest, chosen: string, distance: number
   };
 }
 
+/** The router's input for these logits, with tone cues that are typical under identityToneModel (all 0). */
+export function routerInputOf(logits: number[]): RouterInput {
+  return { logits, photoCues: PHOTO_CUES.map(() => 0) };
+}
+
 /** What the worker would send for this selection and these logits (decided under the manifest's default rule). */
 export function analysisResult(manifest: Manifest, selection: SelectionResult, routerLogits: number[] | null): AnalysisResult {
-  const automatic = decideRoute(defaultRule(manifest), selection, routerLogits, manifest);
-  return analysisResultOf({ ggd: { sigma: 1, beta: 1 }, selection, routerLogits, automatic }, manifest, { backend: 'wasm', milliseconds: 1, descriptorMilliseconds: 0.5, routerMilliseconds: 0.1 });
+  const routerInput = routerLogits && routerInputOf(routerLogits);
+  const automatic = decideRoute(defaultRule(manifest), selection, routerInput, manifest);
+  return analysisResultOf({ ggd: { sigma: 1, beta: 1 }, selection, routerInput, automatic }, manifest, { backend: 'wasm', milliseconds: 1, descriptorMilliseconds: 0.5, routerMilliseconds: 0.1 });
 }

@@ -1,15 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { analyseImage, routerOnPatches, type ImageAnalysis } from '../../core/analysis';
+import type { ImageAnalysis } from '../../core/analysis';
 import { modelKey } from '../../core/auto-choice';
-import type { RgbImage } from '../../core/image';
 import { predictedGainUnder, ROUTING_RULES, type RoutingRule } from '../../core/routing';
 import { parseManifest, type Manifest } from '../../core/manifest';
 import { atomicWrite, readImage, readImageFolder, writePng } from '../io/images';
-import { createFeatureExtractor } from '../onnx/descriptor';
-import { loadSession, ortCentredGram, ortRouter, releaseSessions, restoreImageTo8Bit } from '../onnx/ort-node';
-
+import { manifestAnalyser } from '../onnx/manifest-analyser';
+import { loadSession, releaseSessions, restoreImageTo8Bit } from '../onnx/ort-node';
 import { info, integer, printJson } from '../options';
 import { createProgress } from '../progress';
 
@@ -82,12 +80,7 @@ async function analyser(manifestPath: string, ruleOption: RoutingRule | undefine
   const rule = ruleOption ?? (process.env.GRIDS_RULE ? parseRule(process.env.GRIDS_RULE, 'GRIDS_RULE') : undefined);
   if (rule === 'router' && !manifest.router) throw new Error(`${manifestPath} has no router; use --rule kl`);
   const root = dirname(manifestPath);
-  const extract = createFeatureExtractor(await loadSession(join(root, manifest.descriptor.file)), manifest.descriptor.layer);
-  const router = manifest.router ? routerOnPatches(ortRouter(await loadSession(join(root, manifest.router.file)))) : undefined;
-  return {
-    manifest, root,
-    analyse: (image: RgbImage) => analyseImage(image, manifest, extract, { gram: ortCentredGram(), router, rule }),
-  };
+  return { manifest, root, analyse: await manifestAnalyser(manifest, root, rule) };
 }
 
 function parseRule(value: string, name: string): RoutingRule {

@@ -6,6 +6,7 @@ import type { Manifest } from '../../core/manifest';
 import type { EvalResult } from '../eval/evaluate';
 import type { FromScratchGroup } from '../zoo/pipeline';
 import { resultsMarkdown, type ResultsInput, type ResultsReport, type ResultsSample } from './results-md';
+import type { RouterOnCrop } from '../router/on-validation';
 import { assertWellFormedXml } from './xml-well-formed';
 
 // ---------------------------------------------------------------------------------------------
@@ -338,6 +339,38 @@ describe('resultsMarkdown: targets', () => {
     expect(row(blind, 'JPEG').slice(1)).toEqual(['4', '-1.50', '75.0 %', '+0.90', '0.0 %', '+0.40', '25.0 %']);
     expect(row(blind, '**All**')[1]).toBe('4');
     expect(section(render(makeReport()).markdown, 8)).toContain('Blind use was');
+  });
+
+  it('both rules side by side in §8: the router\'s accuracy, routes, confusion, JPEG row and blind-use columns, recomputed from its crops', () => {
+    const report = makeReport();
+    const g = (meanGain: number, worseThanInput: number) => ({ meanGain, worseThanInput });
+    report.blindUse = {
+      rows: [{ degradation: 'jpeg', crops: 2, auto: g(-1.5, 0.5), oracle: g(0.9, 0), baseline: g(0.4, 0) }],
+      overall: { crops: 2, auto: g(-1.5, 0.5), oracle: g(0.9, 0), baseline: g(0.4, 0) },
+    };
+    // JPEG: one crop to its group (gain 2, kept by default: 0), one to group-1 (gain −1, baseline +0.5).
+    const crop = (source: RouterOnCrop['source'], chosen: string, automatic: string, chosenGain: number | null, automaticGain: number | null, kind: 'in' | 'ood' = 'in'): RouterOnCrop => ({
+      image: 'a.png', crop: 0, source, kind, chosen, automatic, reason: 'trusted', ood: false, chosenGain, automaticGain,
+    });
+    report.router = {
+      training: { onnx: 'r.onnx', trainPhotos: 3, samples: 12, hyper: { hidden: 8, epochs: 1, batch: 4, learningRate: 1e-3, weightDecay: 0, labelSmoothing: 0, minPatches: 4, seed: 1 }, history: [], seconds: 1 },
+      calibration: { images: ['b.png'], crops: [], temperature: 1, noDamageThreshold: 0.5, gain: {}, policy: { 'group-4': { routed: 3, groupGain: 1, baselineGain: 0.5, use: 'group' } }, policyDescription: 'test', heldOut: { routing: 1, perClass: {}, noDamageOnClean: 1 } },
+      onValidation: [crop('jpeg', groupOf('jpeg'), 'none', 2, 0), crop('jpeg', 'group-1', 'baseline', -1, 0.5), crop('sr', groupOf('jpeg'), groupOf('jpeg'), 0.3, 0.3), crop('haze', 'group-1', 'none', null, null, 'ood')],
+    };
+    // The JPEG check's table (where the router gets a row of its own) needs the check's per-crop verdicts.
+    for (const x of report.calibration.samples) [x.nearestGroup, x.jpegProbability] = [x.chosen, 0.1];
+    report.jpegCheck = { check: { threshold: 0.5, description: 'fixture model' }, training: { jpegCaught: 7, jpeg: 8, falseCalls: 1, others: 80 } };
+    const s8 = section(render(report).markdown, 8);
+    // JPEG: 1 of 2 crops to a group holding it; SR: right only if the fixture's partition puts SR with JPEG.
+    const right = [groupOf('jpeg') === groupOf('jpeg'), false, PARTITION.find((p) => p.includes('jpeg'))!.includes('sr')].filter(Boolean).length;
+    expect(s8).toContain(`on the same crops: **${(100 * right / 3).toFixed(1)} %**`);
+    expect(row(s8, 'JPEG').slice(-2)).toEqual(['50.0 %', [groupOf('jpeg'), 'group-1'].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).map((id) => `${id} × 1`).join(', ')]);
+    const confusion = s8.slice(s8.indexOf('The learned router (its most probable group)'));
+    expect(row(confusion, 'Haze (OOD)')[1]).toBe('1');
+    expect(row(s8, 'validation crops, learned router (no check: sent to the JPEG group)').slice(1)).toEqual(['1 / 2', '1 / 1']);
+    const blind = s8.slice(s8.indexOf('### Blind use'));
+    expect(row(blind, 'JPEG').slice(-4)).toEqual(['+0.50', '50.0 %', '+0.25', '0.0 %']);
+    expect(row(blind, '**All**').slice(-4)).toEqual([sgn((2 - 1 + 0.3) / 3), '33.3 %', sgn((0 + 0.5 + 0.3) / 3), '0.0 %']);
   });
 
   it('the safe automatic choice: its column in blind use, its policy table, and the summary line', () => {

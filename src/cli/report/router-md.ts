@@ -1,6 +1,7 @@
 import { ROUTER_CLASSES } from '../../core/router/classes';
 import type { RouterTrainingResult } from '../router/stage';
 import type { RouterCalibration } from '../router/calibrate';
+import type { OodFit } from '../router/ood';
 
 /** What the shared routing protocol prints (its `summary`), the fields this report reads. */
 export interface ProtocolSummary {
@@ -43,16 +44,16 @@ const dB = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
 const check = (ok: boolean) => (ok ? 'met' : '**not met**');
 
 /** §8's learned-router part: how it was trained and calibrated, and both rules side by side on the validation photos. */
-export function routerSection(router: { training: RouterTrainingResult; calibration: RouterCalibration } | undefined, validation: RoutingValidation | undefined, names: (id: string) => string): string[] {
+export function routerSection(router: { training: RouterTrainingResult; calibration: RouterCalibration; ood?: OodFit } | undefined, validation: RoutingValidation | undefined, names: (id: string) => string): string[] {
   if (!router) return [];
-  const { training: t, calibration: c } = router;
+  const { training: t, calibration: c, ood } = router;
   const last = t.history.at(-1);
   const out = [
     '### The learned router',
     '',
     `A patch-set network (src/core/router, src/cli/router): 49 patches of 64 px on a fixed grid, ${t.hyper.hidden}-wide shared MLP over each patch's cues, mean and max pooling, an MLP head over ${ROUTER_CLASSES.length} classes (the 11 degradations and clean). Trained with tfjs on ${t.samples} views of ${t.trainPhotos} training photos (degradations drawn over their full ranges; 30 % of the views with a synthetic shallow depth of field, 15 % as monochrome prints), ${t.hyper.epochs} epochs in ${(t.seconds / 60).toFixed(1)} min${last?.heldOutAccuracy != null ? `; class accuracy on the views of the ${c.images.length} held-out training photos ${pct(last.heldOutAccuracy)}` : ''}.`,
     '',
-    `Calibrated on ${c.images.length} held-out training photos (4 corners each; never the validation photos): temperature ${c.temperature.toFixed(2)}; "no damage" when P(clean) ≥ ${c.noDamageThreshold}; OOD: ${c.oodDescription}. On those crops the most probable degradation is the true one for ${pct(c.heldOut.routing)}, and ${pct(c.heldOut.noDamageOnClean)} of the clean crops are left as they are.`,
+    `Calibrated on ${c.images.length} held-out training photos (4 corners each; never the validation photos): temperature ${c.temperature.toFixed(2)}; "no damage" when P(clean) ≥ ${c.noDamageThreshold}. On those crops the most probable degradation is the true one for ${pct(c.heldOut.routing)}, and ${pct(c.heldOut.noDamageOnClean)} of the clean crops are left as they are.`,
     '',
     '| Class | Held-out crops right |',
     '| --- | ---: |',
@@ -63,6 +64,7 @@ export function routerSection(router: { training: RouterTrainingResult; calibrat
     '| Group | Routed crops | Group model: gain | Mix baseline: gain | Restores with |',
     '| --- | ---: | ---: | ---: | --- |',
     ...Object.entries(c.policy).map(([id, g]) => `| ${id} | ${g.routed} | ${g.groupGain === null ? '–' : dB(g.groupGain)} | ${g.baselineGain === null ? '–' : dB(g.baselineGain)} | ${g.use === 'group' ? 'the group' : '**mix baseline**'} |`),
+    ...(ood ? oodLines(ood, names) : []),
   ];
   if (!validation) return [...out, '', '_The routing protocol has not been run on the validation photos yet (`scripts/routing-validation.ts`)._'];
   const r = validation.protocol.router, k = validation.protocol.kl, o = validation.routerOod;
@@ -103,7 +105,22 @@ export function routerSection(router: { training: RouterTrainingResult; calibrat
     '| --- | ---: | ---: | ---: | ---: |',
     ...Object.keys(r.combos).map((pair) => `| ${pair.split('+').map(names).join(' + ')} | ${r.combos[pair].pin.toFixed(2)} | ${k.combos[pair].auto.toFixed(2)} | ${r.combos[pair].auto.toFixed(2)} | ${r.combos[pair].base.toFixed(2)} |`),
     '',
-    `Out-of-distribution kinds flagged by the router's badge: ${Object.entries(o.flagged).map(([kind, f]) => `${names(kind)} ${f}`).join(', ')} (AUROC per kind: ${Object.entries(o.aurocPerKind).map(([kind, a]) => `${names(kind)} ${a.toFixed(2)}`).join(', ')}). The OOD model was fitted on held-out training crops with these same kinds; on kinds it has not seen, expect no better.${validation.refused?.length ? ` ${validation.refused.length} OOD crops that the analysis refuses (${validation.refused.map((r) => r.split(':')[0]).join(', ')}: "the image looks flat") are left out.` : ''}`,
+    `Out-of-distribution kinds flagged by the router's badge: ${Object.entries(o.flagged).map(([kind, f]) => `${names(kind)} ${f}`).join(', ')} (AUROC per kind: ${Object.entries(o.aurocPerKind).map(([kind, a]) => `${names(kind)} ${a.toFixed(2)}`).join(', ')}). The OOD model's three weights and threshold were fitted on held-out training crops with these same kinds; for kinds it has not seen, the left-out AUROC of the calibration table above is the estimate.${validation.refused?.length ? ` ${validation.refused.length} OOD crops that the analysis refuses (${validation.refused.map((r) => r.split(':')[0]).join(', ')}: "the image looks flat") are left out.` : ''}`,
   );
   return out;
 }
+
+/** The OOD model's calibration: its inputs' weights, and how it separates each kind on held-out training crops. */
+function oodLines(ood: OodFit, names: (id: string) => string): string[] {
+  return [
+    '',
+    `The OOD warning (src/cli/router/ood.ts): ${ood.description}. P(OOD) = σ(${ood.bias.toFixed(2)} ${signed(ood.energyWeight)}·energy ${signed(ood.distanceWeight)}·distance ${signed(ood.toneWeight)}·tone anomaly), flagged from ${ood.threshold.toFixed(3)}; it flags ${pct(ood.falseFlags.degraded)} of the degraded and ${pct(ood.falseFlags.clean)} of the clean held-out crops (AUROC ${ood.auroc.toFixed(3)} against all in-distribution crops, ${ood.aurocVsClean.toFixed(3)} against the clean ones).`,
+    '',
+    '| Kind (held-out training crops) | AUROC | AUROC with the kind left out of the fit | Flagged |',
+    '| --- | ---: | ---: | ---: |',
+    ...Object.entries(ood.perKind).map(([kind, k]) => `| ${names(kind)} | ${k.auroc.toFixed(3)} | ${k.aurocLeftOut.toFixed(3)} | ${pct(k.flagged)} |`),
+  ];
+}
+
+const signed = (x: number) => `${x >= 0 ? '+' : '−'} ${Math.abs(x).toFixed(3)}`;
+

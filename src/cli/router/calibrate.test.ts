@@ -3,8 +3,8 @@ import { createImage, quantize8 } from '../../core/image';
 import { psnr } from '../../core/metrics';
 import { createRng } from '../../core/random';
 import { ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
-import { oodScore, routerEnergy, routerProbabilities } from '../../core/router/router';
-import { CLEAN_INPUT_PSNR, fitOodModel, fitTemperature, gainTable, routerCandidate, routerPolicy, type RouterCrop } from './calibrate';
+import { routerProbabilities } from '../../core/router/router';
+import { CLEAN_INPUT_PSNR, fitTemperature, gainTable, routerCandidate, routerPolicy, type RouterCrop } from './calibrate';
 
 const classIndex = (c: RouterClass) => ROUTER_CLASSES.indexOf(c);
 
@@ -28,26 +28,6 @@ describe('fitTemperature', () => {
     for (let x = 0.5; x <= 3.0001; x += 0.01) if (nll(x) < nll(bruteT)) bruteT = x;
     expect(t).toBeGreaterThan(1);
     expect(Math.abs(t - bruteT)).toBeLessThanOrEqual(0.05);
-  });
-});
-
-describe('fitOodModel', () => {
-  it('separates high-energy, far crops from the rest; the threshold flags the asked share of in-distribution crops', () => {
-    const rng = createRng(2);
-    const crops: RouterCrop[] = [];
-    for (let i = 0; i < 400; i++) {
-      const ood = i % 4 === 0;
-      // OOD crops: lower logits (higher energy) and a larger distance, with overlap.
-      const level = (ood ? 2 : 6) + rng.normal();
-      crops.push({ image: 'x', crop: i, source: ood ? 'haze' : 'jpeg', kind: ood ? 'ood' : 'in', logits: ROUTER_CLASSES.map((_, k) => (k === 0 ? level : 0)), nearestGroupDistance: (ood ? 3.8 : 3.2) + 0.3 * rng.normal(), klChosen: 'g' });
-    }
-    const model = fitOodModel(crops, 1, 0.05);
-    expect(model.auroc).toBeGreaterThan(0.95);
-    expect(model.energyWeight).toBeGreaterThan(0);
-    expect(model.distanceWeight).toBeGreaterThan(0);
-    const flagged = crops.filter((c) => c.kind === 'in' && oodScore(model, routerEnergy(c.logits, 1), c.nearestGroupDistance) >= model.threshold).length;
-    expect(flagged / 300).toBeGreaterThan(0.02);
-    expect(flagged / 300).toBeLessThanOrEqual(0.06);
   });
 });
 

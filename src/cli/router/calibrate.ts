@@ -1,5 +1,5 @@
 import { decideAutoChoice, type GroupTrust } from '../../core/auto-choice';
-import { auroc, mean } from '../../core/calibration-stats';
+import { mean } from '../../core/calibration-stats';
 import type { DegradationId } from '../../core/degradations/ids';
 import { degrade } from '../../core/degradations/registry';
 import { applyOodDegradation, OOD_DEGRADATION_IDS, type OodDegradationId } from '../../core/degradations/out-of-distribution';
@@ -11,11 +11,12 @@ import { psnr } from '../../core/metrics';
 import { jpegCheckVerdict } from '../../core/analysis';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { patchFeatures } from '../../core/router/patch-features';
-import { expectedGains, mostLikely, routerEnergy, routerProbabilities, routerProposal, type OodModel } from '../../core/router/router';
+import { photoCues } from '../../core/router/photo-cues';
+import { expectedGains, mostLikely, routerProbabilities, routerProposal } from '../../core/router/router';
 import { selectGroup } from '../../core/selection';
 import type { EvalImage } from '../eval/evaluate';
 import { loadSession, ortCentredGram, ortRouter, restoreImageTo8Bit } from '../onnx/ort-node';
-import { calibrationCrops } from '../zoo/calibrate';
+import { calibrationCrops, type CalibrationCrop } from '../zoo/calibrate';
 
 /**
  * The PSNR of a clean 8-bit photo against the scene it records: uniform rounding error of ±½ level,
@@ -36,6 +37,20 @@ export interface RouterCrop {
   klChosen: string;
   /** PSNR gain (dB) of each model ('baseline' and group ids) over the input; absent on OOD crops. */
   gains?: Record<string, number>;
+  /** The photo's tone cues (photo-cues.ts); absent in crops measured before the OOD model read them. */
+  photoCues?: number[];
+}
+
+/** What a calibration crop is measured as: clean, each of the 11, and each OOD damage, in this order (the order seeds the OOD draws). */
+export const CALIBRATION_SOURCES: readonly (RouterClass | OodDegradationId)[] = [...ROUTER_CLASSES, ...OOD_DEGRADATION_IDS];
+
+export const isOodSource = (source: string): source is OodDegradationId => (OOD_DEGRADATION_IDS as readonly string[]).includes(source);
+
+/** The image a calibration crop (the `index`-th of calibrationCrops) is measured on for one source; the same on every run. */
+export function calibrationInput(crop: Pick<CalibrationCrop, 'clean' | 'seedOf'>, index: number, source: RouterClass | OodDegradationId): RgbImage {
+  if (source === CLEAN) return crop.clean;
+  if (isOodSource(source)) return applyOodDegradation(crop.clean, source, 9000 + 31 * index + CALIBRATION_SOURCES.indexOf(source)).image;
+  return degrade(crop.clean, source, crop.seedOf(source)).image;
 }
 
 export async function measureRouterCrops(options: {
@@ -50,6 +65,8 @@ export async function measureRouterCrops(options: {
   groups: { id: string; members: DegradationId[]; file: string }[];
   baselineFile: string;
   jpegCheck?: JpegCheck;
+  /** The sources to measure (CALIBRATION_SOURCES when absent). */
+  sources?: readonly (RouterClass | OodDegradationId)[];
   onProgress?: (done: number, total: number) => void;
   /** Told about each crop the analysis refuses (a flat image has no degradation to measure); it is left out. */
   onSkip?: (crop: string, reason: string) => void;
@@ -57,16 +74,15 @@ export async function measureRouterCrops(options: {
   const crops = calibrationCrops(options.images, options.crop, options.cropsPerImage, options.seed);
   const router = ortRouter(await loadSession(options.routerFile));
   const models = [{ id: 'baseline', file: options.baselineFile }, ...options.groups.map((g) => ({ id: g.id, file: g.file }))];
-  const sources: (RouterClass | OodDegradationId)[] = [...ROUTER_CLASSES, ...OOD_DEGRADATION_IDS];
+  const sources = options.sources ?? CALIBRATION_SOURCES;
   const total = crops.length * sources.length;
   const out: RouterCrop[] = [];
   let done = 0;
-  for (const [c, { image, crop, clean, seedOf }] of crops.entries()) {
-    for (const [s, source] of sources.entries()) {
-      const ood = (OOD_DEGRADATION_IDS as readonly string[]).includes(source);
-      const input: RgbImage = source === CLEAN ? clean
-        : ood ? applyOodDegradation(clean, source as OodDegradationId, 9000 + 31 * c + s).image
-        : degrade(clean, source as DegradationId, seedOf(source as DegradationId)).image;
+  for (const [c, calibrationCrop] of crops.entries()) {
+    const { image, crop, clean } = calibrationCrop;
+    for (const source of sources) {
+      const ood = isOodSource(source);
+      const input = calibrationInput(calibrationCrop, c, source);
       let statistic;
       try {
         statistic = await analyseDegradation([input], options.protocol, options.extract, { gram: ortCentredGram() });
@@ -81,6 +97,7 @@ export async function measureRouterCrops(options: {
         image, crop, source, kind: ood ? 'ood' : 'in',
         logits: Array.from(await router(patchFeatures(input))),
         nearestGroupDistance: selection.nearestGroupDistance, klChosen: selection.chosen,
+        photoCues: Array.from(photoCues(input)),
       };
       if (!ood) {
         const inputPsnr = source === CLEAN ? CLEAN_INPUT_PSNR : psnr(input, clean);
@@ -110,60 +127,6 @@ export function gainTable(crops: readonly RouterCrop[], models: readonly string[
   return Object.fromEntries(models.map((m) => [m, Object.fromEntries(ROUTER_CLASSES.map((c) => [c, mean(crops.filter((x) => x.source === c && x.gains).map((x) => x.gains![m]))]))])) as Record<string, Record<RouterClass, number>>;
 }
 
-/**
- * The OOD model: logistic regression (Newton's method, a little L2) of "out of distribution" on the
- * router's energy and the distance to the nearest group, over held-out crops: every in-distribution
- * crop (degraded or clean) against every OOD crop. The threshold flags `falseFlagRate` of the
- * in-distribution crops, so it is set by the in-distribution side alone.
- */
-export function fitOodModel(crops: readonly RouterCrop[], temperature: number, falseFlagRate: number): OodModel & { auroc: number } {
-  const rows = crops.map((c) => ({ x: [1, routerEnergy(c.logits, temperature), c.nearestGroupDistance], y: c.kind === 'ood' ? 1 : 0 }));
-  // Standardise for the fit, then fold the scaling back into the weights.
-  const mu = [0, mean(rows.map((r) => r.x[1])), mean(rows.map((r) => r.x[2]))];
-  const sd = [1, ...[1, 2].map((j) => Math.sqrt(mean(rows.map((r) => (r.x[j] - mu[j]) ** 2))) || 1)];
-  const z = rows.map((r) => ({ x: r.x.map((v, j) => (j === 0 ? 1 : (v - mu[j]) / sd[j])), y: r.y }));
-  // Class weights so that both sides count equally, however many crops each has.
-  const positives = z.filter((r) => r.y === 1).length, negatives = z.length - positives;
-  const weightOf = (y: number) => (y === 1 ? z.length / (2 * positives) : z.length / (2 * negatives));
-  let w = [0, 0, 0];
-  for (let iter = 0; iter < 50; iter++) {
-    const g = [0, 0, 0];
-    const h = [[1e-3, 0, 0], [0, 1e-3, 0], [0, 0, 1e-3]];
-    for (const r of z) {
-      const p = 1 / (1 + Math.exp(-(w[0] * r.x[0] + w[1] * r.x[1] + w[2] * r.x[2])));
-      const k = weightOf(r.y);
-      for (let i = 0; i < 3; i++) {
-        g[i] += k * (p - r.y) * r.x[i];
-        for (let j = 0; j < 3; j++) h[i][j] += k * p * (1 - p) * r.x[i] * r.x[j];
-      }
-    }
-    for (let i = 0; i < 3; i++) g[i] += 1e-3 * w[i];
-    w = w.map((wi, i) => wi - solve3(h, g)[i]);
-  }
-  const energyWeight = w[1] / sd[1], distanceWeight = w[2] / sd[2];
-  const bias = w[0] - energyWeight * mu[1] - distanceWeight * mu[2];
-  const score = (x: number[]) => 1 / (1 + Math.exp(-(bias + energyWeight * x[1] + distanceWeight * x[2])));
-  const inScores = rows.filter((r) => r.y === 0).map((r) => score(r.x)).sort((a, b) => a - b);
-  const oodScores = rows.filter((r) => r.y === 1).map((r) => score(r.x));
-  const threshold = Math.min(1 - 1e-6, Math.max(1e-6, inScores[Math.min(inScores.length - 1, Math.floor((1 - falseFlagRate) * inScores.length))]));
-  return { energyWeight, distanceWeight, bias, threshold, auroc: auroc(oodScores, inScores) };
-}
-
-function solve3(a: number[][], b: number[]): number[] {
-  const m = a.map((row, i) => [...row, b[i]]);
-  for (let col = 0; col < 3; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < 3; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
-    [m[col], m[pivot]] = [m[pivot], m[col]];
-    for (let r = 0; r < 3; r++) {
-      if (r === col) continue;
-      const f = m[r][col] / m[col][col];
-      for (let k = col; k < 4; k++) m[r][k] -= f * m[col][k];
-    }
-  }
-  return [0, 1, 2].map((i) => m[i][3] / m[i][i]);
-}
-
 /** The router's route, as the routing contract takes it before the safe policy (core routerProposal). */
 export function routerCandidate(probabilities: Record<RouterClass, number>, gain: Record<string, Record<RouterClass, number>>, noDamageThreshold: number): string {
   return routerProposal(probabilities, expectedGains(probabilities, gain), noDamageThreshold).model;
@@ -180,8 +143,6 @@ export function routerPolicy(crops: readonly RouterCrop[], groupIds: readonly st
 
 /** P(clean) at or above this is "no damage": more likely clean than all the damages together. Fixed, not tuned. */
 export const NO_DAMAGE_THRESHOLD = 0.5;
-/** The OOD threshold flags this share of held-out in-distribution crops (degraded and clean). */
-export const OOD_FALSE_FLAG_RATE = 0.05;
 
 export interface RouterCalibration {
   images: string[];
@@ -189,8 +150,6 @@ export interface RouterCalibration {
   temperature: number;
   noDamageThreshold: number;
   gain: Record<string, Record<RouterClass, number>>;
-  ood: { energyWeight: number; distanceWeight: number; bias: number; threshold: number; auroc: number };
-  oodDescription: string;
   policy: Record<string, GroupTrust>;
   policyDescription: string;
   /** On the held-out crops: the most probable group holds the degradation; clean crops called clean. */
@@ -201,7 +160,6 @@ export interface RouterCalibration {
 export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images: string[]): RouterCalibration {
   const temperature = fitTemperature(crops);
   const gain = gainTable(crops, ['baseline', ...groupIds]);
-  const ood = fitOodModel(crops, temperature, OOD_FALSE_FLAG_RATE);
   const policy = routerPolicy(crops, groupIds, temperature, gain, NO_DAMAGE_THRESHOLD);
   const perClass: Record<string, number> = {};
   for (const c of ROUTER_CLASSES) {
@@ -213,8 +171,7 @@ export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images:
   }
   const clean = crops.filter((x) => x.source === CLEAN);
   return {
-    images, crops, temperature, noDamageThreshold: NO_DAMAGE_THRESHOLD, gain, ood, policy,
-    oodDescription: `logistic model over the router's energy and the distance to the nearest group, fitted on ${crops.filter((c) => c.kind === 'in').length} in-distribution and ${crops.filter((c) => c.kind === 'ood').length} out-of-distribution held-out training crops (${[...new Set(crops.filter((c) => c.kind === 'ood').map((c) => c.source))].join(', ')}); the threshold flags ${100 * OOD_FALSE_FLAG_RATE} % of the in-distribution ones (held-out AUROC ${ood.auroc.toFixed(3)})`,
+    images, crops, temperature, noDamageThreshold: NO_DAMAGE_THRESHOLD, gain, policy,
     policyDescription: `${crops.filter((c) => c.gains).length} crops (4 corners) of ${images.length} held-out training photos, each degraded by each of the 11 or left clean; a group restores only where its model beat the mix baseline on average over the crops the router sent to it`,
     heldOut: {
       routing: mean(crops.filter((x) => x.kind === 'in' && x.source !== CLEAN).map((x) => {

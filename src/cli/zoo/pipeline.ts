@@ -25,7 +25,10 @@ import { measureBlindUse, type BlindUseResult } from './blind-use';
 import { decidePolicy, measureAutoChoice, type AutoChoiceResult } from './auto-choice';
 import { trainJpegCheck, type JpegCheckTraining } from './jpeg-check';
 import type { ZooPreset } from './presets';
-import { calibrateRouter, measureRouterCrops, type RouterCalibration } from '../router/calibrate';
+import { CALIBRATION_SOURCES, calibrateRouter, measureRouterCrops, type RouterCalibration } from '../router/calibrate';
+import { cropKey, fitOodModel, fitToneModel, manifestOod, toneSamples, withPhotoCues, type OodFit } from '../router/ood';
+import { manifestDigest, measureRouterOnValidation, type RouterOnCrop, type RouterOnValidation } from '../router/on-validation';
+import { OOD_DEGRADATION_IDS } from '../../core/degradations/out-of-distribution';
 import { trainRouterStage, type RouterTrainingResult } from '../router/stage';
 import { ROUTER_CLASSES } from '../../core/router/classes';
 import { PATCH_FEATURES_VERSION } from '../../core/router/patch-features';
@@ -73,7 +76,7 @@ export interface ZooReport {
   /** Absent in reports of zoos built before the stage existed. */
   autoChoice?: AutoChoiceResult & { baselineExpectedGain: Record<string, number> };
   /** Absent in reports of zoos built before the stage existed. */
-  router?: { training: RouterTrainingResult; calibration: RouterCalibration };
+  router?: { training: RouterTrainingResult; calibration: RouterCalibration; ood: OodFit; onValidation: RouterOnCrop[] };
   calibration: Omit<CalibrationResult, 'samples'> & { samples: CalibrationResult['samples'] };
   /** Absent in reports of zoos built before the stage existed. */
   blindUse?: BlindUseResult;
@@ -423,16 +426,31 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       hyper: { hidden: preset.router.hidden, epochs: preset.router.epochs }, workers: o.workers, log,
     }));
   await saveTimings();
-  const routerCalibration = await stage('router-calibration', join(routerWork, 'calibration.json'), timings, log, async () => {
-    const images = await gainTableImages();
-    const progressEvery = Math.max(1, Math.round(images.length * preset.calibrationCrops * 18 / 10));
-    const crops = await measureRouterCrops({
+  const routerCrops = (sources?: Parameters<typeof measureRouterCrops>[0]['sources']) => async (images: EvalImage[]) => {
+    const progressEvery = Math.max(1, Math.round(images.length * preset.calibrationCrops * (sources ?? CALIBRATION_SOURCES).length / 10));
+    return measureRouterCrops({
       images, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 5, routerFile: routerTraining.onnx,
-      protocol, extract, references: references.references, groups, baselineFile: onnxOf('baseline'), jpegCheck: jpegCheck.check,
+      protocol, extract, references: references.references, groups, baselineFile: onnxOf('baseline'), jpegCheck: jpegCheck.check, sources,
       onProgress: (done, total) => { if (done % progressEvery === 0 || done === total) log(`  router calibration: ${done}/${total} crops`); },
       onSkip: (crop, reason) => log(`  router calibration: left out ${crop}: ${reason}`),
     });
-    return calibrateRouter(crops, groups.map((g) => g.id), images.map((i) => i.name));
+  };
+  const routerCalibration = await stage('router-calibration', join(routerWork, 'calibration.json'), timings, log, async () => {
+    const images = await gainTableImages();
+    return calibrateRouter(await routerCrops()(images), groups.map((g) => g.id), images.map((i) => i.name));
+  });
+  await saveTimings();
+  // The OOD model: tone quantiles on the router's training photos, then a logistic model on the
+  // calibration crops (src/cli/router/ood.ts).
+  const routerOod = await stage('router-ood', join(routerWork, 'ood.json'), timings, log, async () => {
+    const images = await gainTableImages();
+    const samples = await toneSamples({ images: o.images, heldOut: images.map((i) => i.name), draws: preset.router.toneDraws, seed: preset.seed + 2, cachePath: join(routerWork, 'tone-samples.json'), log });
+    const cued = withPhotoCues(routerCalibration.crops, images, preset.eval.crop, preset.calibrationCrops, preset.eval.seed + 5);
+    // Kinds added to the OOD table after the calibration crops were measured are measured now.
+    const missing = OOD_DEGRADATION_IDS.filter((kind) => !cued.some((c) => c.source === kind));
+    const added = missing.length ? await routerCrops(missing)(images) : [];
+    // The record keeps the added crops whole and the others' tone cues (the rest is in calibration.json).
+    return { fit: fitOodModel([...cued, ...added], routerCalibration.temperature, fitToneModel(samples)), added, photoCues: Object.fromEntries(cued.map((c) => [cropKey(c), c.photoCues!])) };
   });
   await saveTimings();
 
@@ -519,19 +537,36 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       temperature: routerCalibration.temperature,
       noDamageThreshold: routerCalibration.noDamageThreshold,
       gain: routerCalibration.gain,
-      ood: { ...routerCalibration.ood, description: routerCalibration.oodDescription },
+      ood: manifestOod(routerOod.fit),
       autoChoice: { description: routerCalibration.policyDescription, groups: routerCalibration.policy },
       description: `a patch-set MLP over ${ROUTER_CLASSES.length} classes (the 11 degradations and clean), trained on ${routerTraining.samples} views of ${routerTraining.trainPhotos} training photos; calibrated on ${routerCalibration.images.length} held-out training photos`,
     },
     search: { delta: preset.delta, partition, verifications: search.verifications.map((v: { group: DegradationId[]; deltaP: number; passed: boolean; order: number; phase: string }) => ({ group: v.group, deltaP: v.deltaP, passed: v.passed, order: v.order, phase: v.phase })) },
     evaluation: { tables: { rows, units: 'dB', description: `PSNR (RGB) on ${preset.eval.crop}px centre crops of ${valImages.length} validation photos, one fixed degradation draw per photo (seed ${preset.eval.seed})` } },
   });
-  await atomicWrite(join(o.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  const manifestPath = join(o.out, 'manifest.json');
+  await atomicWrite(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  // 11. The router rule on §8's crops (the KL calibration's), through the published manifest:
+  //     measured again whenever the manifest changes.
+  const routerOnValidationPath = join(routerWork, 'on-validation.json');
+  if (existsSync(routerOnValidationPath) && (await readJson<RouterOnValidation>(routerOnValidationPath)).manifestSha256 !== await manifestDigest(manifestPath)) {
+    log('  the router on the validation crops was measured with another manifest: measuring it again');
+    await rm(routerOnValidationPath);
+  }
+  const routerOnValidation = await stage('router-on-validation', routerOnValidationPath, timings, log, () => {
+    const oodKinds = OOD_DEGRADATION_IDS.filter((kind) => calibration.samples.some((s) => s.source === kind));
+    const total = valImages.length * preset.calibrationCrops * (tasks.length + oodKinds.length);
+    return measureRouterOnValidation({
+      manifestPath, images: valImages, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 1, tasks, oodKinds,
+      onProgress: (done) => { if (done % Math.max(1, Math.round(total / 10)) === 0 || done === total) log(`  router on the validation crops: ${done}/${total}`); },
+    });
+  });
+  await saveTimings();
   const report: ZooReport = {
     preset, command: o.command,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', platform: process.platform, node: process.version },
     timings, layerChoice, references, jpegCheck, evaluation: { single, baseline, grids }, search, groupModels, expectedGain, autoChoice,
-    router: { training: routerTraining, calibration: routerCalibration }, calibration, blindUse,
+    router: { training: routerTraining, calibration: routerCalibration, ood: routerOod.fit, onValidation: routerOnValidation.crops }, calibration, blindUse,
   };
   await atomicWrite(join(work, 'zoo-report.json'), JSON.stringify(report, null, 2));
   // Group GGDs are derived from the references, but logging them helps when reading a build log.

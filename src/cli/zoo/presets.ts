@@ -26,8 +26,11 @@ export interface ZooPreset {
   verifySteps: number;
   /** Cap on verification trainings in the search (see GroupingOptions.maxVerifications). */
   maxVerifications: number;
-  /** The learned router (src/core/router): views per training photo and class, network width, epochs. */
-  router: { draws: number; hidden: number; epochs: number };
+  /**
+   * The learned router (src/core/router): views per training photo and class, network width, epochs;
+   * and views per training photo and class for the OOD model's tone quantiles (src/cli/router/ood.ts).
+   */
+  router: { draws: number; hidden: number; epochs: number; toneDraws: number };
   seed: number;
 }
 
@@ -45,7 +48,7 @@ export const PRESETS: Record<string, ZooPreset> = {
     verifyFineTune: true,
     verifySteps: 2,
     maxVerifications: 12,
-    router: { draws: 1, hidden: 8, epochs: 2 },
+    router: { draws: 1, hidden: 8, epochs: 2, toneDraws: 1 },
     seed: 0,
   },
   smoke: {
@@ -63,7 +66,7 @@ export const PRESETS: Record<string, ZooPreset> = {
     verifyFineTune: true,
     verifySteps: 500,
     maxVerifications: 30,
-    router: { draws: 2, hidden: 32, epochs: 20 },
+    router: { draws: 2, hidden: 32, epochs: 20, toneDraws: 1 },
     seed: 0,
   },
   /**
@@ -85,7 +88,7 @@ export const PRESETS: Record<string, ZooPreset> = {
     verifyFineTune: true,
     verifySteps: 500,
     maxVerifications: 30,
-    router: { draws: 6, hidden: 64, epochs: 40 },
+    router: { draws: 6, hidden: 64, epochs: 40, toneDraws: 2 },
     seed: 0,
   },
 };

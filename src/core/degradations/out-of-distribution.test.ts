@@ -67,4 +67,18 @@ describe('out-of-distribution degradations', () => {
     const { image, params } = applyOodDegradation(scene, 'posterize', 3);
     expect(new Set(image.data).size).toBeLessThanOrEqual(params.levels);
   });
+
+  it('a faded print keeps less than 60 % of the contrast, its darkest values lifted towards the paper', () => {
+    const { image, params } = applyOodDegradation(scene, 'fade', 3);
+    expect(contrast(image.data)).toBeLessThan(contrast(scene.data) * 0.6 + 1e-3);
+    expect(Math.min(...image.data)).toBeGreaterThan(params.paper * (1 - params.contrast) * (1 - params.yellowing) - 1 / 255);
+  });
+
+  it('a light leak brightens the frame near its edge more than far from it, red most', () => {
+    const { image, params } = applyOodDegradation(scene, 'light_leak', 3);
+    const gain = (x: number, y: number, c: number) => image.data[(y * 64 + x) * 3 + c] - scene.data[(y * 64 + x) * 3 + c];
+    const [near, far]: [number, number][] = [[[0, 24], [63, 24]], [[63, 24], [0, 24]], [[32, 0], [32, 47]], [[32, 47], [32, 0]]][params.edge] as [number, number][];
+    expect(gain(...near, 0)).toBeGreaterThan(gain(...far, 0));
+    expect(gain(...near, 0)).toBeGreaterThanOrEqual(gain(...near, 2) - 1 / 255);
+  });
 });

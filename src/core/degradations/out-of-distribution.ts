@@ -37,6 +37,16 @@ export const OOD_DEGRADATION_TABLE = {
     description: 'Too few tones: each channel rounded to `levels` evenly spaced values.',
     params: { levels: [4, 8] },
   },
+  fade: {
+    name: 'Faded print',
+    description: 'An old print losing its contrast towards a yellowed paper tone: x ↦ paper + contrast · (x − paper), the paper\'s blue cut by `yellowing`.',
+    params: { contrast: [0.35, 0.6], paper: [0.7, 0.9], yellowing: [0, 0.15] },
+  },
+  light_leak: {
+    name: 'Light leak',
+    description: 'Stray light on the film: a warm glow added from one edge of the frame, falling off as exp(−distance / (falloff · side)).',
+    params: { strength: [0.3, 0.7], falloff: [0.2, 0.5], green: [0.5, 0.8], blue: [0.2, 0.4] },
+  },
 } as const;
 
 export type OodDegradationId = keyof typeof OOD_DEGRADATION_TABLE;
@@ -90,6 +100,28 @@ export function applyOodDegradation(image: RgbImage, id: OodDegradationId, seed:
     const levels = rng.int(...OOD_DEGRADATION_TABLE.posterize.params.levels);
     for (let i = 0; i < data.length; i++) o[i] = Math.round(data[i] * (levels - 1)) / (levels - 1);
     return { image: quantize8(out), params: { levels } };
+  }
+  if (id === 'fade') {
+    const p = OOD_DEGRADATION_TABLE.fade.params;
+    const contrast = draw(p.contrast), paper = draw(p.paper), yellowing = draw(p.yellowing);
+    const tone = [paper, paper, paper * (1 - yellowing)];
+    for (let i = 0; i < data.length; i++) o[i] = tone[i % 3] + contrast * (data[i] - tone[i % 3]);
+    return { image: quantize8(out), params: { contrast, paper, yellowing } };
+  }
+  if (id === 'light_leak') {
+    const p = OOD_DEGRADATION_TABLE.light_leak.params;
+    const edge = rng.int(0, 3); // 0 left, 1 right, 2 top, 3 bottom
+    const strength = draw(p.strength), falloff = draw(p.falloff);
+    const glow = [1, draw(p.green), draw(p.blue)];
+    const side = edge < 2 ? width : height;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const distance = [x, width - 1 - x, y, height - 1 - y][edge];
+        const amount = strength * Math.exp(-distance / (falloff * side));
+        for (let c = 0; c < 3; c++) o[(y * width + x) * 3 + c] = Math.min(1, data[(y * width + x) * 3 + c] + amount * glow[c]);
+      }
+    }
+    return { image: quantize8(out), params: { edge, strength, falloff, green: glow[1], blue: glow[2] } };
   }
   const p = OOD_DEGRADATION_TABLE.low_light.params;
   const gain = draw(p.gain), gamma = draw(p.gamma);

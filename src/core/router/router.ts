@@ -1,12 +1,14 @@
 /**
  * Reading the learned router's output: calibrated class probabilities, a probability per group (the
  * sum over its members), the expected gain of every model under those probabilities, and an
- * out-of-distribution score that combines the router's energy with the DDR distance.
+ * out-of-distribution score that combines the router's energy, the DDR distance and the photo's
+ * tone anomaly.
  *
  * The network itself (router.onnx) runs in the worker (onnxruntime-web) and the CLI
  * (onnxruntime-node); everything here is shared, so both reach the same decision.
  */
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from './classes';
+import type { ToneModel } from './tone-anomaly';
 
 export const ROUTER_INPUT = 'patches';
 export const ROUTER_OUTPUT = 'logits';
@@ -80,18 +82,29 @@ export function routerProposal(
   return best === 'none' ? { model: 'none', expectedGain: 0, reason: 'no-gain' } : { model: best, expectedGain: bestGain, reason: 'expected-gain' };
 }
 
-/** The OOD score: a logistic model over the router's energy and the DDR distance to the nearest group. */
+/**
+ * The OOD score: a logistic model over what the router knows (its energy), the DDR distance to the
+ * nearest group (the paper's cue), and how unusual the photo's tones and colours are
+ * (tone-anomaly.ts), which the other two hardly see.
+ */
 export interface OodModel {
   readonly energyWeight: number;
   readonly distanceWeight: number;
+  readonly toneWeight: number;
   readonly bias: number;
   /** Flag when the score (a probability of being out of distribution) reaches this. */
   readonly threshold: number;
+  readonly tone: ToneModel;
 }
 
-export function oodScore(model: OodModel, energy: number, nearestGroupDistance: number): number {
-  const z = model.bias + model.energyWeight * energy + model.distanceWeight * nearestGroupDistance;
+/** The OOD score's inputs for one photo. */
+export interface OodEvidence {
+  readonly energy: number;
+  readonly nearestGroupDistance: number;
+  readonly toneAnomaly: number;
+}
+
+export function oodScore(model: Omit<OodModel, 'tone' | 'threshold'>, e: OodEvidence): number {
+  const z = model.bias + model.energyWeight * e.energy + model.distanceWeight * e.nearestGroupDistance + model.toneWeight * e.toneAnomaly;
   return 1 / (1 + Math.exp(-z));
 }
-
-export const isClean = (c: RouterClass) => c === CLEAN;

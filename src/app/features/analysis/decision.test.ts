@@ -28,7 +28,7 @@ describe('decisionFor', () => {
     const plain = fixtureManifest();
     expect(resolveRule('router', plain)).toBe('kl');
     // Analysed without logits (say, before the router shipped): the KL rule decides.
-    const withoutLogits = { ...result, routerLogits: null };
+    const withoutLogits = { ...result, routerInput: null };
     expect(decisionFor(withoutLogits, manifest, 'router')).toMatchObject({ rule: 'kl', model: { kind: 'group', id: 'group-1' } });
   });
 

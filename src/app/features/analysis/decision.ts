@@ -20,12 +20,12 @@ export function isRoutingRuleSetting(value: unknown): value is RoutingRuleSettin
  * either is missing (models without a router, a photo analysed before the router shipped) the KL
  * rule, which every analysis supports, decides instead.
  */
-export function resolveRule(setting: RoutingRuleSetting, manifest: Manifest, result?: Pick<AnalysisResult, 'routerLogits'>): RoutingRule {
+export function resolveRule(setting: RoutingRuleSetting, manifest: Manifest, result?: Pick<AnalysisResult, 'routerInput'>): RoutingRule {
   const wanted = setting === 'auto' || !isRoutingRuleSetting(setting) ? defaultRule(manifest) : setting;
-  const routerUsable = !!manifest.router && (result === undefined || result.routerLogits !== null);
+  const routerUsable = !!manifest.router && (result === undefined || result.routerInput !== null);
   return wanted === 'router' && !routerUsable ? 'kl' : wanted;
 }
 
 export function decisionFor(result: AnalysisResult, manifest: Manifest, setting: RoutingRuleSetting): RoutingDecision {
-  return decideRoute(resolveRule(setting, manifest, result), result.selection, result.routerLogits, manifest);
+  return decideRoute(resolveRule(setting, manifest, result), result.selection, result.routerInput, manifest);
 }

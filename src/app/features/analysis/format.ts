@@ -1,3 +1,5 @@
+import type { PhotoCueName } from '../../../core/router/tone-anomaly';
+
 /** "G3": a group's short tag, its 1-based place in the manifest (the id itself when it is not listed). */
 export function groupTag(groups: readonly { id: string }[] | undefined, id: string): string {
   const index = groups?.findIndex((g) => g.id === id) ?? -1;
@@ -36,3 +38,19 @@ export function routerClassName(id: string, degradations: readonly { id: string;
   if (id === 'clean') return 'No damage';
   return degradations.find((d) => d.id === id)?.name ?? id;
 }
+
+/** Each tone cue as a photographer would say it, for the OOD badge (core/router/photo-cues.ts). */
+export const TONE_CUE_PHRASE: Readonly<Record<PhotoCueName, string>> = {
+  dark_channel_p10: 'its darkest tones are lifted, as by haze, fog or fading',
+  luma_p99: 'nothing in it is bright, as in an under-exposed photo',
+  edge_red_over_green: 'its colours lean one way, as with a colour cast',
+  edge_blue_over_green: 'its colours lean one way, as with a colour cast',
+  corner_over_centre: 'its corners are darker than its centre, as with vignetting',
+  brightest_corner_over_centre: 'its corners are darker than its centre, as with vignetting',
+  block_contrast_p90: 'it has little contrast anywhere, as through haze or on a faded print',
+  log_level_occupancy: 'it has few distinct tones, as when posterised',
+  log_white_share: 'many highlights are clipped, as when over-exposed or colour-cast',
+};
+
+/** A tone cue this far out (in normal scores, about 1 training photo in 40) is worth naming. */
+export const UNUSUAL_CUE_SCORE = 2;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { normalCdf } from '../../core/calibration-stats';
+import { createRng } from '../../core/random';
+import { ROUTER_CLASSES } from '../../core/router/classes';
+import { PHOTO_CUES } from '../../core/router/photo-cues';
+import { oodScore, routerEnergy } from '../../core/router/router';
+import { normalScore, toneAnomaly } from '../../core/router/tone-anomaly';
+import type { RouterCrop } from './calibrate';
+import { fitOodModel, fitToneModel, type ToneSample } from './ood';
+
+const cueCount = PHOTO_CUES.length;
+const darkChannel = PHOTO_CUES.findIndex((c) => c.name === 'dark_channel_p10');
+
+/** Clean training views whose cues are independent standard normals. */
+function normalSamples(n: number, seed: number): ToneSample[] {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, () => ({ label: 'clean' as const, cues: Array.from({ length: cueCount }, () => rng.normal()) }));
+}
+
+describe('fitToneModel', () => {
+  it('on standard normal cues, a cue\'s normal score is the value itself (to sampling error)', () => {
+    const model = fitToneModel(normalSamples(20000, 1));
+    for (const x of [-2, -0.7, 0, 1.3, 2.4]) expect(Math.abs(normalScore(model.quantiles.clean![0], x) - x)).toBeLessThan(0.08);
+  });
+
+  it('on uniform cues, the normal score is the probit of the rank: Φ(score) ≈ x', () => {
+    const rng = createRng(2);
+    const samples = Array.from({ length: 20000 }, () => ({ label: 'clean' as const, cues: Array.from({ length: cueCount }, () => rng.next()) }));
+    const model = fitToneModel(samples);
+    for (const x of [0.05, 0.3, 0.5, 0.9]) expect(Math.abs(normalCdf(normalScore(model.quantiles.clean![3], x)) - x)).toBeLessThan(0.01);
+  });
+
+  it('refuses samples without clean views', () => {
+    expect(() => fitToneModel([{ label: 'jpeg', cues: Array(cueCount).fill(0) }])).toThrow(/clean/);
+  });
+});
+
+describe('fitOodModel', () => {
+  const tone = fitToneModel(normalSamples(5000, 3));
+  /** In-distribution crops with typical cues; OOD ones with the dark channel lifted (like haze), all with the same logits and distance spread. */
+  function crops(seed: number): RouterCrop[] {
+    const rng = createRng(seed);
+    return Array.from({ length: 600 }, (_, i) => {
+      const kind = i % 3 === 0 ? (i % 2 ? 'haze' : 'fade') : null;
+      const cues = Array.from({ length: cueCount }, () => rng.normal());
+      if (kind) cues[darkChannel] += 3;
+      return {
+        image: 'x', crop: i, source: kind ?? (i % 5 ? 'jpeg' : 'clean'), kind: kind ? 'ood' : 'in',
+        logits: ROUTER_CLASSES.map((_, k) => (k === 0 ? 5 + rng.normal() : 0)), nearestGroupDistance: 3 + 0.3 * rng.normal(), klChosen: 'g', photoCues: cues,
+      } satisfies RouterCrop;
+    });
+  }
+
+  it('learns to read the tone anomaly; its threshold flags the asked share of in-distribution crops', () => {
+    const all = crops(4);
+    const fit = fitOodModel(all, 1, tone, 0.05);
+    expect(fit.toneWeight).toBeGreaterThan(0);
+    expect(fit.auroc).toBeGreaterThan(0.9);
+    const inDist = all.filter((c) => c.kind === 'in');
+    const flagged = inDist.filter((c) => oodScore(fit, { energy: routerEnergy(c.logits, 1), nearestGroupDistance: c.nearestGroupDistance, toneAnomaly: toneAnomaly(tone, c.photoCues!) }) >= fit.threshold).length;
+    expect(flagged / inDist.length).toBeGreaterThan(0.03);
+    expect(flagged / inDist.length).toBeLessThanOrEqual(0.06);
+    expect(fit.falseFlags.degraded + fit.falseFlags.clean).toBeGreaterThan(0);
+  });
+
+  it('a kind left out of the fit is still found when it moves the same cue (the tone model never saw it)', () => {
+    const fit = fitOodModel(crops(5), 1, tone, 0.05);
+    expect(Object.keys(fit.perKind).sort()).toEqual(['fade', 'haze']);
+    for (const k of Object.values(fit.perKind)) expect(k.aurocLeftOut).toBeGreaterThan(0.85);
+  });
+
+  it('refuses crops without tone cues', () => {
+    const [first, ...rest] = crops(6);
+    expect(() => fitOodModel([{ ...first, photoCues: undefined }, ...rest], 1, tone)).toThrow(/no tone cues/);
+  });
+});
