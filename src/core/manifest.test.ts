@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUMMARY_FEATURES } from './jpeg-check';
 import { ROUTER_CLASSES } from './router/classes';
@@ -360,5 +361,50 @@ describe('formatPath', () => {
     expect(formatPath([])).toBe('manifest');
     expect(formatPath(['groups', 2, 'model'])).toBe('manifest.groups[2].model');
     expect(formatPath(['degradations', 0, 'params', 'kernel size'])).toBe('manifest.degradations[0].params["kernel size"]');
+  });
+});
+
+describe('parseManifest under fuzzing (fast-check, 10 000 inputs each)', () => {
+  /** Parsing either succeeds or throws a ManifestError: never a TypeError from a refinement that met an unexpected shape. */
+  function parsesOrRefuses(input: unknown): void {
+    try {
+      parseManifest(input);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+    }
+  }
+
+  it('any JSON value is refused with a ManifestError', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => {
+      expect(() => parseManifest(value)).toThrow(ManifestError);
+    }), { numRuns: 10_000 });
+  });
+
+  it('a valid manifest with fields replaced by any JSON or deleted, at any depth', () => {
+    const base = validManifest();
+    // A path is a list of picks: at each level, the pick modulo the number of keys (or items) chooses where to go on.
+    const edit = fc.record({ path: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), value: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined }) });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+        const m = structuredClone(base) as Record<string, unknown>;
+        for (const { path, value } of edits) {
+          let node: Record<string, unknown> = m;
+          for (const [depth, pick] of path.entries()) {
+            const keys = Object.keys(node);
+            if (!keys.length) break;
+            const key = keys[pick % keys.length];
+            const child = node[key];
+            if (depth === path.length - 1 || child === null || typeof child !== 'object') {
+              if (value === undefined) delete node[key];
+              else node[key] = value;
+              break;
+            }
+            node = child as Record<string, unknown>;
+          }
+        }
+        parsesOrRefuses(m);
+      }),
+      { numRuns: 10_000 },
+    );
   });
 });

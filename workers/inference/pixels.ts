@@ -106,13 +106,6 @@ export function modelFor(manifest: Manifest, choice: Exclude<ModelChoice, { kind
   return group.model;
 }
 
-/** Every model file the manifest names (descriptor, router, groups, baseline), without repeats. */
-export function modelFiles(manifest: Manifest): string[] {
-  const files = [manifest.descriptor.file, ...(manifest.router ? [manifest.router.file] : []), ...manifest.groups.map((g) => g.model.file)];
-  if (manifest.baseline) files.push(manifest.baseline.file);
-  return [...new Set(files)];
-}
-
 /** A one-line, human-readable reason from whatever was thrown (ORT throws strings at times). */
 export function reasonOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { routerManifest } from '../testing/analysis-fixture';
 import { fixtureManifest } from '../testing/fixture-manifest';
 import { manifestUrlFor, modelFilesOf, modelUrl } from './model-files';
 
@@ -10,6 +11,11 @@ describe('model files', () => {
     expect(files.map((f) => f.file)).toEqual(['descriptor.onnx', ...new Set(manifest.groups.map((g) => g.model.file)), 'baseline.onnx']);
     expect(files[0].role).toBe('descriptor');
     expect(files.at(-1)!.role).toBe('mix baseline');
+  });
+
+  it('lists the router right after the descriptor when the manifest ships one', () => {
+    const files = modelFilesOf(routerManifest());
+    expect(files.slice(0, 2).map((f) => [f.file, f.role])).toEqual([['descriptor.onnx', 'descriptor'], ['router.onnx', 'degradation router']]);
   });
 
   it('resolves model files against the manifest URL and the base path', () => {

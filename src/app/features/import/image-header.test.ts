@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import sharp from 'sharp';
 import { readImageSize, sniffFormat } from './image-header';
 
@@ -43,5 +44,48 @@ describe('sniffFormat and readImageSize', () => {
     new DataView(header.buffer).setUint32(16, 20000);
     new DataView(header.buffer).setUint32(20, 20000);
     expect(readImageSize(header, 'png')).toEqual({ width: 20000, height: 20000 });
+  });
+});
+
+describe('sniffFormat and readImageSize under fuzzing (fast-check, 10 000 inputs each)', () => {
+  /** What the import path may get back: no format, or a format whose size is null or positive integers. */
+  function expectWellFormed(bytes: Uint8Array): void {
+    const format = sniffFormat(bytes);
+    for (const f of format ? [format] : (['png', 'jpeg', 'webp'] as const)) {
+      const size = readImageSize(bytes, f);
+      if (size === null) continue;
+      expect(Number.isInteger(size.width) && size.width > 0 && size.width <= 2 ** 32).toBe(true);
+      expect(Number.isInteger(size.height) && size.height > 0 && size.height <= 2 ** 32).toBe(true);
+    }
+  }
+
+  it('random bytes: never a throw, never a non-positive or fractional size', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
+      expectWellFormed(bytes);
+    }), { numRuns: 10_000 });
+  });
+
+  it('mutated real headers (bytes overwritten, inserted, deleted, truncated): the same, and nothing hangs', async () => {
+    const seeds = await Promise.all([encoded('png', 37, 23), encoded('jpeg', 37, 23, { exif: true }), encoded('webp', 37, 23), encoded('webp', 37, 23, { lossless: true })]);
+    const mutation = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), values: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 16 }) }),
+      fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+    );
+    const mutate = (bytes: Uint8Array, m: typeof mutation extends fc.Arbitrary<infer T> ? T : never): Uint8Array => {
+      const at = bytes.length ? m.at % bytes.length : 0;
+      if (m.kind === 'set') return Object.assign(bytes.slice(), { [at]: m.value });
+      if (m.kind === 'insert') return Uint8Array.from([...bytes.subarray(0, at), ...m.values, ...bytes.subarray(at)]);
+      if (m.kind === 'delete') return Uint8Array.from([...bytes.subarray(0, at), ...bytes.subarray(at + m.count)]);
+      return bytes.slice(0, at);
+    };
+    fc.assert(
+      fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (which, mutations) => {
+        // The first kilobyte: where the headers are, so that mutations land where the sniffer looks.
+        expectWellFormed(mutations.reduce(mutate, seeds[which].slice(0, 1024)));
+      }),
+      { numRuns: 10_000 },
+    );
   });
 });
