@@ -133,3 +133,43 @@ test.describe('app shell', () => {
     await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'error');
   });
 });
+
+// The routes below stand for the network; a service worker would fetch past them, so none is registered.
+test.describe('model integrity', () => {
+  test.use({ serviceWorkers: 'block' });
+
+  test('a model file that fails its integrity check is fetched once more past the caches, then refused naming the file', async ({ page }) => {
+    const { manifest, real } = await manifestFor(page);
+    test.skip(!real, 'needs an installed zoo: the fixture manifest names files that do not exist');
+    const file = manifest.router?.file ?? manifest.descriptor.file;
+    const role = manifest.router ? 'degradation router' : 'descriptor';
+    // Every copy served is damaged: one flipped byte, the same size.
+    const requested: string[] = [];
+    await page.route((url) => url.pathname.endsWith(`/models/${file}`), async (route) => {
+      requested.push(new URL(route.request().url()).search);
+      const body = await (await route.fetch()).body();
+      body[body.length >> 1] ^= 0xff;
+      await route.fulfill({ body, contentType: 'application/octet-stream' });
+    });
+    await page.goto('/');
+    await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'error', { timeout: 30_000 });
+    await expect(page.getByTestId('models-error')).toContainText(`The ${role} model (${file}) is damaged: its SHA-256 does not match the manifest's.`);
+    // Each attempt (the query retries once) fetches the file, then once more past the caches.
+    const pair = ['', `?sha256=${manifest.integrity[file].sha256}`];
+    expect(requested.length).toBeGreaterThanOrEqual(2);
+    expect(requested).toEqual(Array.from({ length: requested.length }, (_, i) => pair[i % 2]));
+  });
+
+  test('a damaged copy is replaced by the fetch past the caches, and the app works', async ({ page }) => {
+    const { manifest, real } = await manifestFor(page);
+    test.skip(!real, 'needs an installed zoo: the fixture manifest names files that do not exist');
+    const file = manifest.groups[0].model.file;
+    // Only the first copy is damaged (a stale cache would do this); the second is the real file.
+    await page.route((url) => url.pathname.endsWith(`/models/${file}`) && !url.search, async (route) => {
+      const body = await (await route.fetch()).body();
+      await route.fulfill({ body: body.subarray(0, body.length - 1), contentType: 'application/octet-stream' });
+    });
+    await page.goto('/');
+    await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  });
+});

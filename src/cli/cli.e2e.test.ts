@@ -215,6 +215,28 @@ describe('grids CLI end to end', () => {
     expect(Buffer.compare(a, b)).toBe(0);
   }, 120_000);
 
+  it('a model file that does not match the manifest\'s size and SHA-256 is refused, naming the file', async () => {
+    const models = await tempDir();
+    for (const f of await readdir(out)) await writeFile(join(models, f), await readFile(join(out, f)));
+    // One flipped byte in the router: same size, another digest.
+    const router = await readFile(join(out, manifest.router!.file));
+    router[router.length - 1] ^= 0xff;
+    await writeFile(join(models, manifest.router!.file), router);
+    const photo = join(val, (await readdir(val))[0]);
+    const select = await runCli(['select', '--manifest', join(models, 'manifest.json'), photo]);
+    expect(select.code).not.toBe(0);
+    expect(select.stderr).toContain(`The degradation router model (${manifest.router!.file}) is damaged: its SHA-256 does not match the manifest's.`);
+    // A truncated group model is refused when restore first needs it, with its size.
+    await writeFile(join(models, manifest.router!.file), await readFile(join(out, manifest.router!.file)));
+    const group = manifest.groups[0].model.file;
+    await writeFile(join(models, group), (await readFile(join(out, group))).subarray(0, 100));
+    const input = await tempDir();
+    await writeFile(join(input, 'photo.png'), await readFile(photo));
+    const restore = await runCli(['restore', '--group', manifest.groups[0].id, '--in', input, '--out', await tempDir(), '--manifest', join(models, 'manifest.json')]);
+    expect(restore.code).not.toBe(0);
+    expect(restore.stderr).toContain(`(${group}) has 100 bytes but the manifest says ${manifest.integrity[group].sizeBytes}`);
+  }, 120_000);
+
   it('a folder with no usable image is an error, in the user’s terms', async () => {
     const empty = await tempDir();
     await mkdir(join(empty, 'sub'));

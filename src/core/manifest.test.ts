@@ -71,6 +71,10 @@ function validManifest() {
     singleTask: { jpeg: model('single/jpeg.onnx'), salt_pepper: model('single/salt_pepper.onnx', 32, 4) },
     baseline: model('baseline/mix.onnx'),
     selection: { oodThreshold: 4.1, calibration: { slope: -1.8, intercept: 9.5, r: -0.82 } },
+    integrity: Object.fromEntries(
+      ['descriptor/srresnet_x4.onnx', ...PAPER_GROUPS.map((_, g) => `groups/g${g + 1}.onnx`), 'single/jpeg.onnx', 'single/salt_pepper.onnx', 'baseline/mix.onnx', 'router.onnx']
+        .map((file, i) => [file, { sizeBytes: 1_234_567, sha256: (i + 1).toString(16).padStart(64, '0') }]),
+    ),
     search: {
       delta: 0.7,
       partition: PAPER_GROUPS,
@@ -143,8 +147,18 @@ describe('parseManifest', () => {
       similarity: { order: ids, forward: [[0, 3], [3.5, 0]], reverse: [[0, 3.5], [3, 0]], symmetric: [[0, 3.25], [3.25, 0]], used: 'forward' },
       groups: [{ id: 'all', name: 'all', members: ids, model: model('g.onnx', 16, 2) }],
       selection: { oodThreshold: 4, calibration: null },
+      integrity: { [m.descriptor.file]: m.integrity[m.descriptor.file], 'g.onnx': { sizeBytes: 10, sha256: 'a'.repeat(64) } },
     };
     expect(parseManifest(minimal).preset).toBe('smoke');
+  });
+
+  it('requires every named model file\'s size and SHA-256, as a digest', () => {
+    expectInvalid((m) => {
+      delete (m.integrity as Record<string, unknown>)['baseline/mix.onnx'];
+    }, 'manifest.integrity', /no size and SHA-256 for the mix baseline model 'baseline\/mix.onnx'/);
+    expectInvalid((m) => {
+      m.integrity['groups/g1.onnx'].sha256 = 'ABC';
+    }, 'manifest.integrity["groups/g1.onnx"].sha256', /64 lowercase hexadecimal digits/);
   });
 
   it('drops unknown keys so newer manifests stay readable', () => {

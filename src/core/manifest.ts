@@ -13,6 +13,7 @@ import { ROUTER_CLASSES } from './router/classes.ts';
 import { PATCH_FEATURES_VERSION } from './router/patch-features.ts';
 import { PHOTO_CUE_COUNT, PHOTO_CUES_VERSION } from './router/photo-cues.ts';
 import { TONE_GRID } from './router/tone-anomaly.ts';
+import { namedModelFiles } from './model-files.ts';
 
 export const degradationIdSchema = z.enum(DEGRADATION_IDS);
 
@@ -288,8 +289,17 @@ export const manifestSchema = z
     router: routerSchema.optional(),
     search: searchSchema.optional(),
     evaluation: evaluationSchema.optional(),
+    /** Every model file's byte size and SHA-256, by its path: checked before a session is created from it (core/model-files.ts). */
+    integrity: z.record(onnxPath, z.object({
+      sizeBytes: z.number().int().positive(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest: 64 lowercase hexadecimal digits'),
+    })),
   })
   .superRefine((m, ctx) => {
+    for (const { file, role } of namedModelFiles(m)) {
+      if (!(file in m.integrity)) ctx.addIssue({ code: 'custom', path: ['integrity'], message: `no size and SHA-256 for the ${role} model '${file}'` });
+    }
+
     const ids = m.degradations.map((d) => d.id);
     const known = new Set<string>(ids);
     reportDuplicates(ids, ['degradations'], ctx, (i) => ['degradations', i, 'id']);

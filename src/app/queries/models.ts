@@ -1,22 +1,38 @@
 import { useQueries } from '@tanstack/react-query';
 import type { Manifest } from '../../core/manifest';
 import { MANIFEST_URL } from './manifest';
-import { modelFilesOf, modelUrl, type ModelFile } from './model-files';
+import { integrityProblem, modelFilesOf, type ModelFile } from '../../core/model-files';
+import { modelUrl } from './model-files';
 
-export async function fetchModel(model: ModelFile, manifestUrl: string = MANIFEST_URL): Promise<ArrayBuffer> {
+async function download(url: string, model: ModelFile, init?: RequestInit): Promise<ArrayBuffer> {
   let response: Response;
   try {
-    response = await fetch(modelUrl(model.file, manifestUrl));
+    response = await fetch(url, init);
   } catch {
     throw new Error(`The ${model.role} model (${model.file}) could not be downloaded.`);
   }
   if (!response.ok) throw new Error(`The ${model.role} model (${model.file}) could not be loaded (HTTP ${response.status}).`);
-  const bytes = await response.arrayBuffer();
-  // A size mismatch means a half-updated zoo: the manifest and its files are from different builds.
-  if (model.sizeBytes > 0 && bytes.byteLength !== model.sizeBytes) {
-    throw new Error(`The ${model.role} model (${model.file}) has ${bytes.byteLength} bytes but the manifest says ${model.sizeBytes}; rebuild or reinstall the models.`);
-  }
-  return bytes;
+  return response.arrayBuffer();
+}
+
+export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * A model's bytes, checked against the manifest's size and SHA-256 before any session sees them. A
+ * mismatch may be a stale cached copy, so the file is fetched once more past every cache (the query
+ * string also misses the service worker's precache); a second mismatch is the error, naming the file.
+ */
+export async function fetchModel(model: ModelFile, manifestUrl: string = MANIFEST_URL): Promise<ArrayBuffer> {
+  const url = modelUrl(model.file, manifestUrl);
+  const problemOf = async (bytes: ArrayBuffer) => integrityProblem(model, bytes.byteLength, await sha256Hex(bytes));
+  const bytes = await download(url, model);
+  if (!(await problemOf(bytes))) return bytes;
+  const again = await download(`${url}?sha256=${model.sha256}`, model, { cache: 'reload' });
+  const problem = await problemOf(again);
+  if (problem) throw new Error(problem);
+  return again;
 }
 
 export type ModelsState =
@@ -30,7 +46,7 @@ export function useModels(manifest: Manifest | undefined): ModelsState {
   const files = manifest ? modelFilesOf(manifest) : [];
   return useQueries({
     queries: files.map((model) => ({
-      queryKey: ['model', modelUrl(model.file, MANIFEST_URL), model.sizeBytes],
+      queryKey: ['model', modelUrl(model.file, MANIFEST_URL), model.sha256],
       queryFn: () => fetchModel(model),
       staleTime: Infinity,
       gcTime: Infinity,

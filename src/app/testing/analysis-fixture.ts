@@ -11,7 +11,7 @@ import { TONE_GRID, type ToneModel } from '../../core/router/tone-anomaly';
 import { decideRoute, defaultRule, type RouterInput } from '../../core/routing';
 import type { SelectionResult } from '../../core/selection';
 import type { AnalysisResult } from '../inference/client';
-import { fixtureManifest } from './fixture-manifest';
+import { fixtureIntegrity, fixtureManifest } from './fixture-manifest';
 
 /**
  * The fixture manifest plus a router: each group gains 3 dB on its members and loses 2 dB on every
@@ -27,6 +27,7 @@ export function routerManifest(): Manifest {
   };
   return parseManifest({
     ...base,
+    integrity: { ...base.integrity, ...fixtureIntegrity(['router.onnx']) },
     router: {
       file: 'router.onnx',
       features: PATCH_FEATURES_VERSION,

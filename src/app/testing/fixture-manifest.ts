@@ -19,6 +19,11 @@ function model(file: string) {
   return { file, sizeBytes: 1000, arch: 'srresnet', width: 16, depth: 2 };
 }
 
+/** Sizes and digests for files that do not exist: the schema needs them, and nothing here loads the files. */
+export function fixtureIntegrity(files: readonly string[]): Record<string, { sizeBytes: number; sha256: string }> {
+  return Object.fromEntries(files.map((file, i) => [file, { sizeBytes: 1000, sha256: i.toString(16).padStart(64, '0') }]));
+}
+
 export function fixtureManifest(): Manifest {
   const order = [...DEGRADATION_IDS];
   const n = order.length;
@@ -51,6 +56,7 @@ export function fixtureManifest(): Manifest {
     })),
     baseline: model('baseline.onnx'),
     selection: { oodThreshold: 4.2, calibration: { slope: -1.5, intercept: 6, r: -0.7 } },
+    integrity: fixtureIntegrity(['descriptor.onnx', ...GROUPS.map((_, g) => `group-${g + 1}.onnx`), 'baseline.onnx']),
     evaluation: {
       tables: {
         units: 'dB',

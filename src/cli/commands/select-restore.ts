@@ -6,7 +6,7 @@ import { modelKey } from '../../core/auto-choice';
 import { predictedGainUnder, ROUTING_RULES, type RoutingRule } from '../../core/routing';
 import { parseManifest, type Manifest } from '../../core/manifest';
 import { atomicWrite, readImage, readImageFolder, writePng } from '../io/images';
-import { manifestAnalyser } from '../onnx/manifest-analyser';
+import { manifestAnalyser, manifestSession } from '../onnx/manifest-analyser';
 import { loadSession, releaseSessions, restoreImageTo8Bit } from '../onnx/ort-node';
 import { info, integer, printJson } from '../options';
 import { createProgress } from '../progress';
@@ -137,7 +137,7 @@ export function registerSelectRestore(program: Command): void {
         const groupId = opts.group ?? modelKey(analysis.automatic.model);
         const model = groupId === 'none' ? null : groupId === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === groupId)!.model;
         // "No damage": the original pixels, unchanged.
-        const restored = model ? await restoreImageTo8Bit(await loadSession(join(root, model.file)), image, { tile: opts.tile }) : image;
+        const restored = model ? await restoreImageTo8Bit(await manifestSession(manifest, root, model.file), image, { tile: opts.tile }) : image;
         const output = join(opts.out, `${basename(name, extname(name))}.png`);
         await writePng(output, restored);
         report.push({ ...summary(name, analysis, manifest), used: groupId, output });

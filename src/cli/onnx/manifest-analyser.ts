@@ -1,10 +1,39 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type * as ort from 'onnxruntime-node';
 import { analyseImage, routerOnPatches, type ImageAnalysis } from '../../core/analysis';
 import type { RgbImage } from '../../core/image';
 import type { Manifest } from '../../core/manifest';
+import { integrityProblem, modelFileOf } from '../../core/model-files';
 import type { RoutingRule } from '../../core/routing';
 import { createFeatureExtractor } from './descriptor';
 import { loadSession, ortCentredGram, ortRouter } from './ort-node';
+
+/** Files already checked in this process (the check reads the whole file). */
+const verified = new Set<string>();
+
+/**
+ * A session for one of the manifest's model files (its path relative to the manifest, in `root`),
+ * once the file matches the manifest's size and SHA-256: a missing, truncated or damaged file is an
+ * error naming it, before onnxruntime sees it.
+ */
+export async function manifestSession(manifest: Manifest, root: string, file: string): Promise<ort.InferenceSession> {
+  const path = join(root, file);
+  if (!verified.has(path)) {
+    const model = modelFileOf(manifest, file);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      throw new Error(`The ${model.role} model (${file}) cannot be read from ${root}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Reinstall or rebuild the models.`);
+    }
+    const problem = integrityProblem(model, bytes.byteLength, createHash('sha256').update(bytes).digest('hex'));
+    if (problem) throw new Error(problem);
+    verified.add(path);
+  }
+  return loadSession(path);
+}
 
 /**
  * The app's analysis of a photo in Node, from a manifest and the folder its files are in: the
@@ -12,7 +41,7 @@ import { loadSession, ortCentredGram, ortRouter } from './ort-node';
  * manifest's default when absent). `grids select`/`restore` and the zoo's measurements use it.
  */
 export async function manifestAnalyser(manifest: Manifest, root: string, rule?: RoutingRule): Promise<(image: RgbImage) => Promise<ImageAnalysis>> {
-  const extract = createFeatureExtractor(await loadSession(join(root, manifest.descriptor.file)), manifest.descriptor.layer);
-  const router = manifest.router ? routerOnPatches(ortRouter(await loadSession(join(root, manifest.router.file)))) : undefined;
+  const extract = createFeatureExtractor(await manifestSession(manifest, root, manifest.descriptor.file), manifest.descriptor.layer);
+  const router = manifest.router ? routerOnPatches(ortRouter(await manifestSession(manifest, root, manifest.router.file))) : undefined;
   return (image) => analyseImage(image, manifest, extract, { gram: ortCentredGram(), router, rule });
 }

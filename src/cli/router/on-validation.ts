@@ -10,8 +10,8 @@ import { parseManifest, type Manifest } from '../../core/manifest';
 import { psnr } from '../../core/metrics';
 import type { RoutingReason } from '../../core/routing';
 import type { EvalImage } from '../eval/evaluate';
-import { manifestAnalyser } from '../onnx/manifest-analyser';
-import { loadSession, restoreImageTo8Bit } from '../onnx/ort-node';
+import { manifestAnalyser, manifestSession } from '../onnx/manifest-analyser';
+import { restoreImageTo8Bit } from '../onnx/ort-node';
 import { calibrationCrops } from '../zoo/calibrate';
 
 /**
@@ -66,7 +66,7 @@ export async function measureRouterOnValidation(o: {
   const fileOf = (choice: ModelChoice) => (choice.kind === 'group' ? manifest.groups.find((g) => g.id === choice.id)!.model.file : choice.kind === 'baseline' ? manifest.baseline!.file : null);
   const gainOf = async (choice: ModelChoice, degraded: RgbImage, clean: RgbImage, inputPsnr: number) => {
     const file = fileOf(choice);
-    return file === null ? 0 : psnr(await restoreImageTo8Bit(await loadSession(join(root, file)), degraded), clean) - inputPsnr;
+    return file === null ? 0 : psnr(await restoreImageTo8Bit(await manifestSession(manifest, root, file), degraded), clean) - inputPsnr;
   };
   const crops = calibrationCrops(o.images, o.crop, o.cropsPerImage, o.seed);
   const total = crops.length * (o.tasks.length + o.oodKinds.length);

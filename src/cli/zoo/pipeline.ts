@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, copyFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { cpus, hostname } from 'node:os';
@@ -481,9 +482,13 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   await mkdir(o.out, { recursive: true });
   // Files of an earlier zoo (e.g. more groups) must not linger next to the new manifest.
   for (const stale of (await readdir(o.out)).filter((f) => f.endsWith('.onnx'))) await rm(join(o.out, stale));
+  // Every published model's size and SHA-256, for the manifest's integrity record (core/model-files.ts).
+  const integrity: Record<string, { sizeBytes: number; sha256: string }> = {};
   const publish = async (from: string, name: string) => {
     const to = join(o.out, name);
     await copyFile(from, to);
+    const bytes = await readFile(to);
+    integrity[relative(o.out, to).split('\\').join('/')] = { sizeBytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
     return to;
   };
   const r = preset.restorer, d = preset.descriptor;
@@ -543,6 +548,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     },
     search: { delta: preset.delta, partition, verifications: search.verifications.map((v: { group: DegradationId[]; deltaP: number; passed: boolean; order: number; phase: string }) => ({ group: v.group, deltaP: v.deltaP, passed: v.passed, order: v.order, phase: v.phase })) },
     evaluation: { tables: { rows, units: 'dB', description: `PSNR (RGB) on ${preset.eval.crop}px centre crops of ${valImages.length} validation photos, one fixed degradation draw per photo (seed ${preset.eval.seed})` } },
+    integrity,
   });
   const manifestPath = join(o.out, 'manifest.json');
   await atomicWrite(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
