@@ -237,6 +237,22 @@ describe('grids CLI end to end', () => {
     expect(restore.stderr).toContain(`(${group}) has 100 bytes but the manifest says ${manifest.integrity[group].sizeBytes}`);
   }, 120_000);
 
+  it('restore refuses to write into its input folder or into a file, and touches nothing', async () => {
+    const input = await tempDir();
+    const photo = (await readdir(val))[0];
+    await writeFile(join(input, photo), await readFile(join(val, photo)));
+    const same = await runCli(['restore', '--in', input, '--out', join(input, '.'), '--manifest', join(out, 'manifest.json')]);
+    expect(same.code).not.toBe(0);
+    expect(same.stderr).toContain('the restored PNGs would overwrite the photos');
+    expect(await readdir(input)).toEqual([photo]);
+    expect(Buffer.compare(await readFile(join(input, photo)), await readFile(join(val, photo)))).toBe(0);
+    const file = join(await tempDir(), 'not-a-folder');
+    await writeFile(file, 'x');
+    const intoFile = await runCli(['restore', '--in', input, '--out', file, '--manifest', join(out, 'manifest.json')]);
+    expect(intoFile.code).not.toBe(0);
+    expect(intoFile.stderr).toContain(`--out ${file} is a file, not a folder`);
+  }, 60_000);
+
   it('a folder with no usable image is an error, in the user’s terms', async () => {
     const empty = await tempDir();
     await mkdir(join(empty, 'sub'));

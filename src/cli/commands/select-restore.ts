@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ImageAnalysis } from '../../core/analysis';
 import { modelKey } from '../../core/auto-choice';
@@ -83,6 +83,16 @@ async function analyser(manifestPath: string, ruleOption: RoutingRule | undefine
   return { manifest, root, analyse: await manifestAnalyser(manifest, root, rule) };
 }
 
+/** Refuses an output folder that is the input folder (the restored PNGs would overwrite the photos) or a file. */
+async function checkOutputFolder(input: string, output: string): Promise<void> {
+  const real = (path: string) => realpath(path).catch(() => resolve(path));
+  if ((await real(input)) === (await real(output))) {
+    throw new Error(`--out is the --in folder (${resolve(output)}): the restored PNGs would overwrite the photos. Choose another folder.`);
+  }
+  const existing = await stat(output).catch(() => null);
+  if (existing && !existing.isDirectory()) throw new Error(`--out ${output} is a file, not a folder. Choose a folder (a missing one is created).`);
+}
+
 function parseRule(value: string, name: string): RoutingRule {
   if (!(ROUTING_RULES as readonly string[]).includes(value)) throw new InvalidArgumentError(`${name} must be one of ${ROUTING_RULES.join(', ')}, got "${value}"`);
   return value as RoutingRule;
@@ -124,6 +134,7 @@ export function registerSelectRestore(program: Command): void {
     .option('--rule <rule>', 'routing rule: router (learned; the default when the manifest has one) or kl (the paper\'s); also GRIDS_RULE', ruleOption)
     .option('--tile <px>', 'tile size', integer('--tile', 16), 256)
     .action(async (opts: { in: string; out: string; manifest: string; group?: string; rule?: RoutingRule; tile: number }) => {
+      await checkOutputFolder(opts.in, opts.out);
       const { manifest, root, analyse } = await analyser(opts.manifest, opts.rule);
       if (opts.group && opts.group !== 'baseline' && !manifest.groups.some((g) => g.id === opts.group)) {
         throw new Error(`unknown group "${opts.group}"; the manifest has: ${manifest.groups.map((g) => g.id).join(', ')}, baseline`);
