@@ -42,6 +42,12 @@ export function linearFit(x: readonly number[], y: readonly number[]): LinearFit
   return { slope, intercept: my - slope * mx, r, n: x.length };
 }
 
+/** Linear-interpolation quantile (R type 7) of ascending `sorted`, p ∈ [0, 1]. */
+export function quantile(sorted: readonly number[], p: number): number {
+  const h = (sorted.length - 1) * p, lo = Math.floor(h);
+  return lo + 1 < sorted.length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
+}
+
 /** Φ(x), the standard normal CDF, through erf (Abramowitz & Stegun 7.1.26: absolute error under 1.5e-7). */
 export function normalCdf(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;

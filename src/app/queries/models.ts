@@ -15,7 +15,7 @@ async function download(url: string, model: ModelFile, init?: RequestInit): Prom
   return response.arrayBuffer();
 }
 
-export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
   return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

@@ -5,7 +5,8 @@ import type { OodFit } from '../router/ood';
 import type { RouterOnCrop } from '../router/on-validation';
 import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids';
 import { DEGRADATION_TABLE } from '../../core/degradations/table';
-import { OOD_DEGRADATION_IDS, OOD_DEGRADATION_TABLE } from '../../core/degradations/out-of-distribution';
+import { isOodDegradation, OOD_DEGRADATION_IDS, OOD_DEGRADATION_TABLE } from '../../core/degradations/out-of-distribution';
+import { quantile } from '../../core/calibration-stats';
 import type { Manifest } from '../../core/manifest';
 import type { EvalResult } from '../eval/evaluate';
 import type { VerificationRecord } from '../search/group-search';
@@ -191,12 +192,6 @@ const verdict = (met: boolean | null) => (met === null ? '– not measured' : me
 
 function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-/** Linear-interpolation quantile (R type 7) of ascending `sorted`. */
-export function quantile(sorted: readonly number[], p: number): number {
-  const h = (sorted.length - 1) * p, lo = Math.floor(h);
-  return lo + 1 < sorted.length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
 }
 
 function hms(seconds: number): string {
@@ -642,7 +637,7 @@ function confusionTable(rows: readonly { source: string; chosen: string }[], sou
   return table(['Source', ...groupIds], sources.map((src) => {
     const mine = rows.filter((s) => s.source === src);
     return [
-      (OOD_DEGRADATION_IDS as readonly string[]).includes(src) ? `${degradationName(src)} (OOD)` : degradationName(src),
+      isOodDegradation(src) ? `${degradationName(src)} (OOD)` : degradationName(src),
       ...groupIds.map((g) => {
         const c = mine.filter((s) => s.chosen === g).length;
         return groups.find((x) => x.id === g)?.members.includes(src as DegradationId) ? `**${c}**` : String(c);
@@ -820,7 +815,7 @@ function oodSection(report: ResultsReport, link: string, figures: Record<string,
   const cal = report.calibration;
   const t = cal.oodThreshold;
   const inDist = cal.samples.filter((s) => s.kind === 'in');
-  const oodSources = [...OOD_DEGRADATION_IDS.filter((o) => cal.samples.some((s) => s.source === o)), ...new Set(cal.samples.filter((s) => s.kind === 'ood' && !(OOD_DEGRADATION_IDS as readonly string[]).includes(s.source)).map((s) => s.source))];
+  const oodSources = [...OOD_DEGRADATION_IDS.filter((o) => cal.samples.some((s) => s.source === o)), ...new Set(cal.samples.filter((s) => s.kind === 'ood' && !isOodDegradation(s.source)).map((s) => s.source))];
   const categories = [
     { label: 'in-distribution (11 degradations)', values: inDist.map(oodDistanceOf) },
     ...oodSources.map((src) => ({ label: degradationName(src), values: cal.samples.filter((s) => s.source === src).map(oodDistanceOf) })),

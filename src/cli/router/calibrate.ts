@@ -2,7 +2,7 @@ import { decideAutoChoice, type GroupTrust } from '../../core/auto-choice';
 import { mean } from '../../core/calibration-stats';
 import type { DegradationId } from '../../core/degradations/ids';
 import { degrade } from '../../core/degradations/registry';
-import { applyOodDegradation, OOD_DEGRADATION_IDS, type OodDegradationId } from '../../core/degradations/out-of-distribution';
+import { applyOodDegradation, isOodDegradation, OOD_DEGRADATION_IDS, type OodDegradationId } from '../../core/degradations/out-of-distribution';
 import { analyseDegradation, type DdrProtocol, type FeatureExtractor } from '../../core/ddr-protocol';
 import type { Ggd } from '../../core/ggd-types';
 import type { RgbImage } from '../../core/image';
@@ -44,12 +44,10 @@ export interface RouterCrop {
 /** What a calibration crop is measured as: clean, each of the 11, and each OOD damage, in this order (the order seeds the OOD draws). */
 export const CALIBRATION_SOURCES: readonly (RouterClass | OodDegradationId)[] = [...ROUTER_CLASSES, ...OOD_DEGRADATION_IDS];
 
-export const isOodSource = (source: string): source is OodDegradationId => (OOD_DEGRADATION_IDS as readonly string[]).includes(source);
-
 /** The image a calibration crop (the `index`-th of calibrationCrops) is measured on for one source; the same on every run. */
 export function calibrationInput(crop: Pick<CalibrationCrop, 'clean' | 'seedOf'>, index: number, source: RouterClass | OodDegradationId): RgbImage {
   if (source === CLEAN) return crop.clean;
-  if (isOodSource(source)) return applyOodDegradation(crop.clean, source, 9000 + 31 * index + CALIBRATION_SOURCES.indexOf(source)).image;
+  if (isOodDegradation(source)) return applyOodDegradation(crop.clean, source, 9000 + 31 * index + CALIBRATION_SOURCES.indexOf(source)).image;
   return degrade(crop.clean, source, crop.seedOf(source)).image;
 }
 
@@ -81,7 +79,7 @@ export async function measureRouterCrops(options: {
   for (const [c, calibrationCrop] of crops.entries()) {
     const { image, crop, clean } = calibrationCrop;
     for (const source of sources) {
-      const ood = isOodSource(source);
+      const ood = isOodDegradation(source);
       const input = calibrationInput(calibrationCrop, c, source);
       let statistic;
       try {

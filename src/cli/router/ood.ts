@@ -1,19 +1,19 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { auroc, mean, normalCdf } from '../../core/calibration-stats';
-import { OOD_DEGRADATION_TABLE } from '../../core/degradations/out-of-distribution';
+import { auroc, mean, normalCdf, quantile } from '../../core/calibration-stats';
+import { isOodDegradation, OOD_DEGRADATION_TABLE } from '../../core/degradations/out-of-distribution';
 import type { RgbImage } from '../../core/image';
 import { fitLogistic } from '../../core/jpeg-check';
 import { createRng } from '../../core/random';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { PHOTO_CUE_COUNT, PHOTO_CUES_VERSION, photoCues } from '../../core/router/photo-cues';
-import { oodScore, routerEnergy, type OodModel } from '../../core/router/router';
+import { oodScore, routerEnergy, type OodEvidence, type OodModel } from '../../core/router/router';
 import { TONE_GRID, toneAnomaly, type ToneModel } from '../../core/router/tone-anomaly';
 import { atomicWrite, readImage } from '../io/images';
 import { calibrationCrops } from '../zoo/calibrate';
 import type { EvalImage } from '../eval/evaluate';
-import { calibrationInput, isOodSource, type RouterCrop } from './calibrate';
+import { calibrationInput, type RouterCrop } from './calibrate';
 import { damage, trainingView } from './dataset';
 import { photoFiles } from './generate';
 
@@ -71,13 +71,6 @@ export async function toneSamples(o: { images: string; heldOut: readonly string[
   return files.flatMap(({ name }) => done[name]);
 }
 
-/** The q-quantile of sorted values, linear between order statistics. */
-function quantile(sorted: readonly number[], q: number): number {
-  const at = q * (sorted.length - 1);
-  const lo = Math.floor(at), hi = Math.ceil(at);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
-}
-
 /** Per class and cue, the quantiles at the probabilities Φ(TONE_GRID), to 6 significant digits (the manifest stays small; the cues' own noise is far larger). */
 export function fitToneModel(samples: readonly ToneSample[]): ToneModel {
   const quantiles: Partial<Record<RouterClass, number[][]>> = {};
@@ -119,10 +112,8 @@ export interface OodFit extends OodModel {
   description: string;
 }
 
-type Evidence = { energy: number; nearestGroupDistance: number; toneAnomaly: number };
-
 /** Logistic regression of "out of distribution" on the three inputs (weights folded back to raw units). */
-function fitWeights(rows: readonly { e: Evidence; ood: boolean }[]): Pick<OodModel, 'energyWeight' | 'distanceWeight' | 'toneWeight' | 'bias'> {
+function fitWeights(rows: readonly { e: OodEvidence; ood: boolean }[]): Pick<OodModel, 'energyWeight' | 'distanceWeight' | 'toneWeight' | 'bias'> {
   const fit = fitLogistic(rows.map((r) => [r.e.energy, r.e.nearestGroupDistance, r.e.toneAnomaly]), rows.map((r) => r.ood));
   const [energyWeight, distanceWeight, toneWeight] = fit.weights.map((w, i) => w / fit.scale[i]);
   const bias = fit.bias - fit.weights.reduce((s, w, i) => s + (w * fit.mean[i]) / fit.scale[i], 0);
@@ -136,23 +127,22 @@ export function fitOodModel(crops: readonly RouterCrop[], temperature: number, t
     return { source: c.source, ood: c.kind === 'ood', e: { energy: routerEnergy(c.logits, temperature), nearestGroupDistance: c.nearestGroupDistance, toneAnomaly: toneAnomaly(tone, c.photoCues) } };
   });
   const weights = fitWeights(rows);
-  const scoreOf = (w: typeof weights, e: Evidence) => oodScore(w, e);
-  const inScores = rows.filter((r) => !r.ood).map((r) => scoreOf(weights, r.e));
+  const inScores = rows.filter((r) => !r.ood).map((r) => oodScore(weights, r.e));
   const sorted = [...inScores].sort((a, b) => a - b);
   const threshold = Math.min(1 - 1e-6, Math.max(1e-6, sorted[Math.min(sorted.length - 1, Math.floor((1 - falseFlagRate) * sorted.length))]));
-  const oodScores = rows.filter((r) => r.ood).map((r) => scoreOf(weights, r.e));
-  const cleanScores = rows.filter((r) => r.source === CLEAN).map((r) => scoreOf(weights, r.e));
+  const oodScores = rows.filter((r) => r.ood).map((r) => oodScore(weights, r.e));
+  const cleanScores = rows.filter((r) => r.source === CLEAN).map((r) => oodScore(weights, r.e));
   const kinds = [...new Set(rows.filter((r) => r.ood).map((r) => r.source))];
   const perKind = Object.fromEntries(kinds.map((kind) => {
     const own = rows.filter((r) => r.source === kind);
     const leftOut = fitWeights(rows.filter((r) => r.source !== kind));
     return [kind, {
-      auroc: auroc(own.map((r) => scoreOf(weights, r.e)), inScores),
-      aurocLeftOut: auroc(own.map((r) => scoreOf(leftOut, r.e)), rows.filter((r) => !r.ood).map((r) => scoreOf(leftOut, r.e))),
-      flagged: mean(own.map((r) => (scoreOf(weights, r.e) >= threshold ? 1 : 0))),
+      auroc: auroc(own.map((r) => oodScore(weights, r.e)), inScores),
+      aurocLeftOut: auroc(own.map((r) => oodScore(leftOut, r.e)), rows.filter((r) => !r.ood).map((r) => oodScore(leftOut, r.e))),
+      flagged: mean(own.map((r) => (oodScore(weights, r.e) >= threshold ? 1 : 0))),
     }];
   }));
-  const degradedScores = rows.filter((r) => !r.ood && r.source !== CLEAN).map((r) => scoreOf(weights, r.e));
+  const degradedScores = rows.filter((r) => !r.ood && r.source !== CLEAN).map((r) => oodScore(weights, r.e));
   const fit = {
     ...weights, threshold, tone,
     auroc: auroc(oodScores, inScores),
@@ -160,7 +150,7 @@ export function fitOodModel(crops: readonly RouterCrop[], temperature: number, t
     perKind,
     falseFlags: { degraded: mean(degradedScores.map((s) => (s >= threshold ? 1 : 0))), clean: mean(cleanScores.map((s) => (s >= threshold ? 1 : 0))) },
   };
-  const name = (kind: string) => (isOodSource(kind) ? OOD_DEGRADATION_TABLE[kind].name.toLowerCase() : kind);
+  const name = (kind: string) => (isOodDegradation(kind) ? OOD_DEGRADATION_TABLE[kind].name.toLowerCase() : kind);
   const description = `logistic model over the router's energy, the distance to the nearest group and the photo's tone anomaly (tone cues against their quantiles on training views of each class), fitted on ${inScores.length} in-distribution and ${oodScores.length} out-of-distribution held-out training crops (${kinds.map(name).join(', ')}); the threshold flags ${100 * falseFlagRate} % of the in-distribution ones. Held-out AUROC ${fit.auroc.toFixed(3)}; with each kind left out of the fit, ${kinds.map((k) => `${name(k)} ${perKind[k].aurocLeftOut.toFixed(2)}`).join(', ')}`;
   return { ...fit, description };
 }

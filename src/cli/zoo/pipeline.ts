@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, copyFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { cpus, hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids';
@@ -486,8 +486,8 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const integrity: Record<string, { sizeBytes: number; sha256: string }> = {};
   const publish = async (from: string, name: string) => {
     const to = join(o.out, name);
-    await copyFile(from, to);
-    const bytes = await readFile(to);
+    const bytes = await readFile(from);
+    await atomicWrite(to, bytes);
     integrity[relative(o.out, to).split('\\').join('/')] = { sizeBytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
     return to;
   };

@@ -52,6 +52,8 @@ export const OOD_DEGRADATION_TABLE = {
 export type OodDegradationId = keyof typeof OOD_DEGRADATION_TABLE;
 export const OOD_DEGRADATION_IDS = Object.keys(OOD_DEGRADATION_TABLE) as OodDegradationId[];
 
+export const isOodDegradation = (id: string): id is OodDegradationId => (OOD_DEGRADATION_IDS as readonly string[]).includes(id);
+
 export function applyOodDegradation(image: RgbImage, id: OodDegradationId, seed: number): { image: RgbImage; params: Record<string, number> } {
   const rng = createRng(seed);
   const draw = (range: readonly [number, number]) => rng.uniform(range[0], range[1]);
