@@ -189,11 +189,13 @@ const browser = await chromium.launch({
 });
 try {
   for (const shoot of [main, ood, router, clean, jpeg]) {
-    // A fresh page each time, with no service worker (its "ready to work offline" toast is not the subject).
+    // A fresh page each time, with no service worker: its banners ("ready to work offline", or
+    // "offline use is off" where it is blocked) are not the subject, and the latter is dismissed.
     const context = await browser.newContext({ viewport: VIEWPORT, baseURL: `http://127.0.0.1:${port}`, serviceWorkers: 'block', acceptDownloads: true });
     const page = await context.newPage();
     await page.goto('/');
     await page.locator('[data-testid="model-status"][data-state="ready"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('offline-off').getByRole('button', { name: 'OK' }).click({ timeout: 10_000 });
     await shoot(page);
     await context.close();
   }

@@ -6,8 +6,10 @@ import { App } from './App';
 import './styles.css';
 
 // The manifest and models change only with a new build: never refetch them behind the user's back.
+// networkMode 'always': offline, the service worker may still answer from its cache, and where it
+// cannot, the user must read why rather than watch a query paused until the network returns.
 const queryClient = new QueryClient({
-  defaultOptions: { queries: { refetchOnWindowFocus: false, refetchOnReconnect: false } },
+  defaultOptions: { queries: { refetchOnWindowFocus: false, refetchOnReconnect: false, networkMode: 'always' } },
 });
 
 const root = document.getElementById('root');

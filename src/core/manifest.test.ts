@@ -183,7 +183,7 @@ describe('parseManifest', () => {
       expectInvalid((m) => {
         (m.groups[2] as { model: unknown }).model = 'g3.onnx';
       }, 'manifest.groups[2].model', /expected object/);
-      expectInvalid((m) => ({ ...m, version: 2 }), 'manifest.version');
+      expectInvalid((m) => ({ ...m, version: '1' }), 'manifest.version');
       expectInvalid((m) => ({ ...m, createdAt: 'yesterday' }), 'manifest.createdAt');
       expectInvalid((m) => {
         m.descriptor.scale = 3;
@@ -192,6 +192,12 @@ describe('parseManifest', () => {
         (m.selection.calibration as { r: number }).r = 1.5;
       }, 'manifest.selection.calibration.r');
       expect(() => parseManifest(null)).toThrow(/^invalid models manifest: manifest: /);
+    });
+
+    it('another version: one issue that says which version and what to do, whatever else differs', () => {
+      const newer = expectInvalid((m) => ({ ...m, version: 2, groups: 'renamed in version 2' }), 'manifest.version', /built for manifest version 2.*reads version 1: update GRIDS to use them/);
+      expect(newer.issues).toHaveLength(1);
+      expectInvalid((m) => ({ ...m, version: 0 }), 'manifest.version', /rebuild them with this version's `grids zoo`/);
     });
 
     it('bad parameter ranges', () => {

@@ -270,9 +270,12 @@ export const evaluationTableSchema = z.object({
 
 export const evaluationSchema = z.object({ tables: evaluationTableSchema });
 
+/** The schema version this code reads and writes (`version` in the manifest). */
+export const MANIFEST_VERSION = 1;
+
 export const manifestSchema = z
   .object({
-    version: z.literal(1),
+    version: z.literal(MANIFEST_VERSION),
     createdAt: z.iso.datetime({ offset: true }),
     /** Build preset, e.g. 'smoke' or 'full'. */
     preset: nonEmptyString,
@@ -400,6 +403,15 @@ export class ManifestError extends Error {
 
 /** Validates parsed JSON as a manifest; throws a {@link ManifestError} naming every bad field. */
 export function parseManifest(json: unknown): Manifest {
+  const version = (json as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version !== MANIFEST_VERSION) {
+    // Another version's fields would each fail on their own; the one fact that matters is the version.
+    throw new ManifestError([{
+      path: 'manifest.version',
+      message: `the models were built for manifest version ${version}, and this version of GRIDS reads version ${MANIFEST_VERSION}: ` +
+        (version > MANIFEST_VERSION ? 'update GRIDS to use them (the app updates when reloaded)' : 'rebuild them with this version\'s `grids zoo`'),
+    }]);
+  }
   const parsed = manifestSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   throw new ManifestError(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })));

@@ -64,6 +64,7 @@ async function decodeOne(id: string, file: File): Promise<void> {
         format: decoded.format,
         hasAlpha: decoded.hasAlpha,
         grayscale: decoded.grayscale,
+        animated: decoded.animated,
         thumbnailUrl: thumbnail,
       },
     }));
@@ -215,6 +216,12 @@ export function restoreAll(): void {
     if (settings.alsoBaseline && target.restore.baseline.status !== 'done') kinds.push('baseline');
     enqueueRestore(id, kinds);
   }
+}
+
+/** Stops the image's analysis, queued or running; "Analyse" starts it again. */
+export function cancelAnalysis(id: string): void {
+  queue.cancel(id, ['analyse']);
+  store().announce('Analysis stopped.');
 }
 
 /** Stops the image's restorations, queued or running; the image stays and can be restored again. */

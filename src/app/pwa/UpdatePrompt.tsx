@@ -1,19 +1,31 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { useAppStore } from '../state/store';
 
 /**
- * Service worker lifecycle for the user: "ready offline" once, and "A new version is ready —
- * Reload" when an update is waiting. It never reloads by itself (registerType 'prompt'), and the
+ * Service worker lifecycle for the user: "ready offline" once, "offline use is off" when the
+ * browser refuses to store the app (a full disk, a private window: the worker's install fails and it
+ * is discarded), and "A new version is ready — Reload" when an update is waiting. It never reloads by itself (registerType 'prompt'), and the
  * button waits while a job runs, so a restoration is never cut off by an update.
  */
 export function UpdatePrompt() {
+  const [offlineOff, setOfflineOff] = useState(false);
   const {
     needRefresh: [needRefresh, setNeedRefresh],
     offlineReady: [offlineReady, setOfflineReady],
     updateServiceWorker,
   } = useRegisterSW({
-    onRegisterError: (error: unknown) => console.warn('Offline support is unavailable:', error),
+    onRegisteredSW: (_url: string, registration: ServiceWorkerRegistration | undefined) => {
+      const installing = registration?.installing;
+      if (!registration || !installing || registration.active) return;
+      const check = () => installing.state === 'redundant' && !registration.active && setOfflineOff(true);
+      installing.addEventListener('statechange', check);
+      check();
+    },
+    onRegisterError: (error: unknown) => {
+      console.warn('Offline support is unavailable:', error);
+      setOfflineOff(true);
+    },
   });
   const busy = useAppStore((s) => s.busy);
   const reload = async () => {
@@ -58,6 +70,19 @@ export function UpdatePrompt() {
             Later
           </button>
         </span>
+      </div>
+    );
+  }
+  if (offlineOff) {
+    return (
+      <div className="banner" role="status" data-testid="offline-off">
+        <span>
+          Offline use is off: this browser did not let the app save itself and its models on this device (its storage may be
+          full, or this may be a private window). Everything works while you are online.
+        </span>
+        <button type="button" className="button button-small button-quiet" onClick={() => setOfflineOff(false)}>
+          OK
+        </button>
       </div>
     );
   }

@@ -14,7 +14,11 @@ export async function fetchManifest(url: string = MANIFEST_URL): Promise<Manifes
   try {
     response = await fetch(url, { cache: 'no-cache' });
   } catch {
-    throw new Error('The models manifest could not be reached. Check the connection; after one visit the app also works offline.');
+    throw new Error(
+      navigator.onLine === false
+        ? 'You are offline, and the models are not saved on this device yet. Connect once to download them; after that the app also works offline.'
+        : 'The models manifest could not be reached. Check the connection; after one visit the app also works offline.',
+    );
   }
   // A static server's single-page fallback answers a missing file with index.html.
   const html = response.headers.get('content-type')?.includes('text/html');

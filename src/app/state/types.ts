@@ -4,7 +4,7 @@ import type { RoutingRuleSetting } from '../features/analysis/decision';
 
 export type DecodeState =
   | { status: 'decoding' }
-  | { status: 'ready'; width: number; height: number; format: ImageFormat; hasAlpha: boolean; grayscale: boolean; thumbnailUrl: string }
+  | { status: 'ready'; width: number; height: number; format: ImageFormat; hasAlpha: boolean; grayscale: boolean; animated: boolean; thumbnailUrl: string }
   | { status: 'error'; message: string };
 
 export type AnalysisState =

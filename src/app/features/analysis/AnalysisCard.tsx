@@ -1,5 +1,5 @@
 import type { Manifest } from '../../../core/manifest';
-import { analyse } from '../../engine/actions';
+import { analyse, cancelAnalysis } from '../../engine/actions';
 import type { ImageItem } from '../../state/types';
 import { formatDuration } from '../restore/eta';
 import { AutomaticModelNote } from './AutomaticModelNote';
@@ -20,13 +20,18 @@ export function AnalysisCard({ item, manifest }: { item: ImageItem; manifest: Ma
       {(analysis.status === 'queued' || analysis.status === 'running') && (
         <p className="muted" aria-busy="true">
           <span className="spinner" aria-hidden="true" />
-          {analysis.status === 'queued' ? 'Waiting for the models…' : 'Measuring the damage…'}
+          {analysis.status === 'queued' ? 'Waiting for the models…' : 'Measuring the damage…'}{' '}
+          <button type="button" className="button button-small button-quiet" onClick={() => cancelAnalysis(item.id)} data-testid="analysis-cancel">
+            Stop
+          </button>
         </p>
       )}
       {(analysis.status === 'idle' || analysis.status === 'cancelled') && (
         <p>
-          Not analysed yet.{' '}
-          <button type="button" className="button button-small" onClick={() => analyse(item.id)} disabled={item.decode.status !== 'ready'}>
+          {analysis.status === 'cancelled' ? 'Analysis stopped.' : 'Not analysed yet.'}{' '}
+          <button type="button" className="button button-small" onClick={() => analyse(item.id)} disabled={item.decode.status !== 'ready'} data-testid="analyse-button"
+            // Stop unmounts with the running state; its replacement takes the focus.
+            autoFocus={analysis.status === 'cancelled'}>
             Analyse
           </button>
         </p>

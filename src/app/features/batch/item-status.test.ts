@@ -5,7 +5,7 @@ import { fixtureManifest } from '../../testing/fixture-manifest';
 import type { ImageItem } from '../../state/types';
 import { itemStatus } from './item-status';
 
-const ready: ImageItem['decode'] = { status: 'ready', width: 4, height: 4, format: 'png', hasAlpha: false, grayscale: false, thumbnailUrl: '' };
+const ready: ImageItem['decode'] = { status: 'ready', width: 4, height: 4, format: 'png', hasAlpha: false, grayscale: false, animated: false, thumbnailUrl: '' };
 
 function item(patch: Partial<ImageItem>): ImageItem {
   return { ...newItem('a', 'a.png', 10), decode: ready, ...patch };

@@ -3,7 +3,7 @@
  * browser decodes with EXIF orientation applied, and a canvas gives the RGBA the worker expects.
  */
 import type { ImagePayload } from '../../inference/client';
-import { FORMAT_LABEL, readImageSize, sniffFormat, type ImageFormat } from './image-header';
+import { FORMAT_LABEL, isAnimated, readImageSize, sniffForeignFormat, sniffFormat, type ImageFormat } from './image-header';
 import { sizeLimitError } from './limits';
 
 /** An error whose message is written for the user, shown on the item. */
@@ -21,6 +21,8 @@ export interface DecodedImage {
   bitmap: ImageBitmap;
   hasAlpha: boolean;
   grayscale: boolean;
+  /** An animated WebP or PNG: only its first frame is read. */
+  animated: boolean;
 }
 
 /** Enough for PNG/WebP headers and almost every JPEG (EXIF and ICC come before the frame header). */
@@ -34,28 +36,32 @@ const UNSUPPORTED_TYPES: Record<string, string> = {
   'image/bmp': 'BMP',
   'image/tiff': 'TIFF',
   'image/svg+xml': 'SVG',
+  'application/pdf': 'PDF',
 };
 
-function notSupported(file: Blob): ImportError {
-  const kind = UNSUPPORTED_TYPES[file.type];
+const EXPORT_AGAIN = 'Export or download it again, then add the new copy.';
+
+/** The bytes name the format when they can (a HEIC renamed .jpg is still a HEIC); else the browser's MIME type. */
+function notSupported(file: Blob, head: Uint8Array): ImportError {
+  const kind = sniffForeignFormat(head) ?? UNSUPPORTED_TYPES[file.type];
   return new ImportError(
     kind
-      ? `${kind} images are not supported. Use a PNG, JPEG or WebP file.`
-      : 'This file is not a PNG, JPEG or WebP image.',
+      ? `${kind} ${kind === 'PDF' ? 'documents' : 'images'} are not supported. Save it as PNG, JPEG or WebP (most photo apps can export one) and add that file.`
+      : 'This file is not a PNG, JPEG or WebP image. Choose a photo in one of those formats.',
   );
 }
 
 export async function decodeImageFile(file: Blob): Promise<DecodedImage> {
-  if (file.size === 0) throw new ImportError('This file is empty.');
+  if (file.size === 0) throw new ImportError(`This file is empty (0 bytes). If it was still being copied or downloaded, wait for that to finish and add it again.`);
   let head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
   const format = sniffFormat(head);
-  if (!format) throw notSupported(file);
+  if (!format) throw notSupported(file, head);
   let size = readImageSize(head, format);
   if (!size && format === 'jpeg' && file.size > HEAD_BYTES) {
     head = new Uint8Array(await file.arrayBuffer()); // a very large APP segment pushed the frame header out
     size = readImageSize(head, format);
   }
-  if (!size) throw new ImportError(`This ${FORMAT_LABEL[format]} file is damaged: its header cannot be read.`);
+  if (!size) throw new ImportError(`This ${FORMAT_LABEL[format]} file is damaged: its header cannot be read. ${EXPORT_AGAIN}`);
   const tooLarge = sizeLimitError(size);
   if (tooLarge) throw new ImportError(tooLarge);
 
@@ -64,11 +70,11 @@ export async function decodeImageFile(file: Blob): Promise<DecodedImage> {
     // premultiplyAlpha 'none' keeps the colour of semi-transparent pixels as exact as a canvas allows.
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
   } catch {
-    throw new ImportError(`This ${FORMAT_LABEL[format]} file could not be decoded; it may be damaged or incomplete.`);
+    throw new ImportError(`This ${FORMAT_LABEL[format]} file could not be decoded: it is damaged or incomplete. ${EXPORT_AGAIN}`);
   }
   const { width, height } = bitmap;
   const rgba = readPixels(bitmap);
-  return { format, width, height, rgba, bitmap, ...inspectPixels(rgba) };
+  return { format, width, height, rgba, bitmap, animated: isAnimated(head, format), ...inspectPixels(rgba) };
 }
 
 export function readPixels(bitmap: ImageBitmap): Uint8ClampedArray {

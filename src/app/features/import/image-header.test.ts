@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import sharp from 'sharp';
-import { readImageSize, sniffFormat } from './image-header';
+import { isAnimated, readImageSize, sniffForeignFormat, sniffFormat } from './image-header';
 
 async function encoded(format: 'png' | 'jpeg' | 'webp', width: number, height: number, options: { lossless?: boolean; alpha?: boolean; exif?: boolean } = {}) {
   const channels = options.alpha ? 4 : 3;
@@ -47,10 +47,58 @@ describe('sniffFormat and readImageSize', () => {
   });
 });
 
+describe('sniffForeignFormat names what the app does not read, from the bytes', () => {
+  const base = sharp({ create: { width: 8, height: 6, channels: 3, background: { r: 200, g: 40, b: 40 } } });
+  it.each([
+    ['GIF', () => base.clone().gif().toBuffer()],
+    ['TIFF', () => base.clone().tiff().toBuffer()],
+    ['TIFF', () => base.clone().tiff({ bigtiff: false }).toBuffer().then((b) => Buffer.concat([Buffer.from('MM\0*'), b.subarray(4)]))],
+    ['AVIF', () => base.clone().avif().toBuffer()],
+    ['SVG', async () => Buffer.from('\uFEFF\n<?xml version="1.0"?>\n<!-- made by hand -->\n<svg xmlns="http://www.w3.org/2000/svg"/>')],
+    ['PDF', async () => Buffer.from('%PDF-1.7\n')],
+  ] as const)('%s', async (kind, make) => {
+    const bytes = new Uint8Array(await make());
+    expect(sniffForeignFormat(bytes)).toBe(kind);
+    expect(sniffFormat(bytes)).toBeNull();
+  });
+
+  it('HEIC by its ftyp brand (no encoder here: the box as an iPhone writes it), and a BMP by its header', () => {
+    const ftyp = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0, ...new TextEncoder().encode('mif1heic')]);
+    expect(sniffForeignFormat(ftyp)).toBe('HEIC');
+    const avifInMif1 = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypmif1'), 0, 0, 0, 0, ...new TextEncoder().encode('mif1avif')]);
+    expect(sniffForeignFormat(avifInMif1)).toBe('AVIF');
+    const bmp = new Uint8Array(54);
+    bmp.set(new TextEncoder().encode('BM'));
+    expect(sniffForeignFormat(bmp)).toBe('BMP');
+  });
+
+  it('photos and text are not foreign formats', async () => {
+    for (const format of ['png', 'jpeg', 'webp'] as const) expect(sniffForeignFormat(await encoded(format, 9, 9))).toBeNull();
+    expect(sniffForeignFormat(new TextEncoder().encode('BMW 320i, 1998: a text file'))).toBeNull();
+    expect(sniffForeignFormat(new TextEncoder().encode('<html><svg></svg></html>'))).toBeNull();
+  });
+});
+
+describe('isAnimated', () => {
+  it('an animated WebP and an APNG are animated; still ones are not', async () => {
+    const frame = (v: number) => sharp({ create: { width: 6, height: 4, channels: 3, background: { r: v, g: v, b: v } } }).png().toBuffer();
+    const frames = [await frame(10), await frame(200)];
+    expect(isAnimated(new Uint8Array(await sharp(frames, { join: { animated: true } }).webp().toBuffer()), 'webp')).toBe(true);
+    expect(isAnimated(await encoded('webp', 6, 4, { alpha: true }), 'webp')).toBe(false);
+    const still = await encoded('png', 6, 4);
+    expect(isAnimated(still, 'png')).toBe(false);
+    // An APNG: the still PNG with an acTL chunk (2 frames, looping) inserted after IHDR.
+    const acTL = new Uint8Array([0, 0, 0, 8, ...new TextEncoder().encode('acTL'), 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(isAnimated(Uint8Array.from([...still.subarray(0, 33), ...acTL, ...still.subarray(33)]), 'png')).toBe(true);
+  });
+});
+
 describe('sniffFormat and readImageSize under fuzzing (fast-check, 10 000 inputs each)', () => {
   /** What the import path may get back: no format, or a format whose size is null or positive integers. */
   function expectWellFormed(bytes: Uint8Array): void {
+    sniffForeignFormat(bytes);
     const format = sniffFormat(bytes);
+    if (format) isAnimated(bytes, format);
     for (const f of format ? [format] : (['png', 'jpeg', 'webp'] as const)) {
       const size = readImageSize(bytes, f);
       if (size === null) continue;

@@ -26,6 +26,35 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
   return null;
 }
 
+/** Formats people drop that the app does not read; named from their bytes, whatever the file is called. */
+export type ForeignFormat = 'GIF' | 'HEIC' | 'AVIF' | 'TIFF' | 'BMP' | 'SVG' | 'PDF';
+
+const HEIF_BRANDS: Record<string, ForeignFormat> = {
+  heic: 'HEIC', heix: 'HEIC', hevc: 'HEIC', hevx: 'HEIC', heim: 'HEIC', heis: 'HEIC', mif1: 'HEIC', msf1: 'HEIC',
+  avif: 'AVIF', avis: 'AVIF',
+};
+
+/** An ISO-BMFF file's `ftyp` box: its major brand, and AVIF when any compatible brand says so (HEIF containers share `mif1`). */
+function heifKind(bytes: Uint8Array): ForeignFormat | null {
+  const major = HEIF_BRANDS[ascii(bytes, 8, 4)];
+  if (!major) return null;
+  const end = Math.min(bytes.length, be32(bytes, 0));
+  for (let i = 16; i + 4 <= end; i += 4) if (HEIF_BRANDS[ascii(bytes, i, 4)] === 'AVIF') return 'AVIF';
+  return major;
+}
+
+export function sniffForeignFormat(bytes: Uint8Array): ForeignFormat | null {
+  const start = ascii(bytes, 0, 4);
+  if (start === 'GIF8') return 'GIF';
+  if (start === 'II*\0' || start === 'MM\0*') return 'TIFF';
+  if (start === '%PDF') return 'PDF';
+  if (ascii(bytes, 0, 2) === 'BM' && bytes.length >= 26 && ascii(bytes, 6, 4) === '\0\0\0\0') return 'BMP';
+  if (ascii(bytes, 4, 4) === 'ftyp') return heifKind(bytes);
+  const text = ascii(bytes, 0, Math.min(bytes.length, 512)).replace(/^(\u00EF\u00BB\u00BF)?\s*/, ''); // a UTF-8 BOM, blank lines
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(text)) return 'SVG';
+  return null;
+}
+
 const be16 = (b: Uint8Array, i: number) => (b[i] << 8) | b[i + 1];
 const be32 = (b: Uint8Array, i: number) => ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3];
 const le16 = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8);
@@ -95,4 +124,20 @@ export function readImageSize(bytes: Uint8Array, format: ImageFormat): ImageSize
     case 'webp':
       return webpSize(bytes);
   }
+}
+
+/**
+ * Whether the file holds an animation (an animated WebP, or an APNG: PNG with an `acTL` chunk before
+ * its pixels). Browsers decode the first frame, so that is what the app restores, and says so.
+ */
+export function isAnimated(bytes: Uint8Array, format: ImageFormat): boolean {
+  if (format === 'webp') return ascii(bytes, 12, 4) === 'VP8X' && bytes.length > 20 && (bytes[20] & 0x02) !== 0;
+  if (format !== 'png') return false;
+  for (let i = 8; i + 8 <= bytes.length; ) {
+    const type = ascii(bytes, i + 4, 4);
+    if (type === 'acTL') return true;
+    if (type === 'IDAT' || type === 'IEND') return false;
+    i += 12 + be32(bytes, i);
+  }
+  return false;
 }

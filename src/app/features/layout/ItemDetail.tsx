@@ -29,6 +29,7 @@ export function ItemDetail({ item }: { item: ImageItem }) {
                   formatBytes(item.bytes),
                   decode.hasAlpha ? 'transparency kept' : null,
                   decode.grayscale ? 'grayscale' : null,
+                  decode.animated ? 'animated: only its first frame is used' : null,
                 ]
                   .filter(Boolean)
                   .join(' · ')
