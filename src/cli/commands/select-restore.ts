@@ -1,25 +1,44 @@
+import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ImageAnalysis } from '../../core/analysis';
 import { modelKey } from '../../core/auto-choice';
-import { predictedGainUnder, ROUTING_RULES, type RoutingRule } from '../../core/routing';
+import type { RgbImage } from '../../core/image';
+import { defaultRule, predictedGainUnder, ROUTING_RULES, type RoutingRule } from '../../core/routing';
 import { parseManifest, type Manifest } from '../../core/manifest';
-import { atomicWrite, readImage, readImageFolder, writePng } from '../io/images';
-import { manifestAnalyser, manifestSession } from '../onnx/manifest-analyser';
-import { loadSession, releaseSessions, restoreImageTo8Bit } from '../onnx/ort-node';
+import { imageFileNames, readImage, removeStaleTemps, writePng } from '../io/images';
+import { digestOf, openResumableReport, type InputDigest, type ReportEntry, type Settings } from '../io/resumable-report';
+import { manifestAnalyser, manifestSession, verifyModelFile } from '../onnx/manifest-analyser';
+import { releaseSessions, restoreImageTo8Bit } from '../onnx/ort-node';
 import { info, integer, printJson } from '../options';
 import { createProgress } from '../progress';
 
-/** The folder workflow: the same analysis and selection as the browser, from the same manifest. */
-export async function loadManifest(path: string): Promise<Manifest> {
-  let text: string;
+/**
+ * The folder workflow: the same analysis and selection as the browser, from the same manifest.
+ * The manifest's SHA-256 goes into the settings of every result, so a result is reused only under
+ * the same manifest (which holds every model file's digest).
+ */
+async function loadManifest(path: string): Promise<{ manifest: Manifest; sha256: string }> {
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
-    throw new Error(`cannot read the model manifest ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (build one with \`grids zoo\`)`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`the model manifest ${path} does not exist: build the models with \`grids zoo --out <folder>\`, or name their manifest with --manifest`);
+    throw new Error(`cannot read the model manifest ${path}: ${code ?? String(error)}`);
   }
-  return parseManifest(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new Error(`the model manifest ${path} is not JSON (${(error as Error).message}): rebuild the models (\`grids zoo\`) or download them again`);
+  }
+  try {
+    return { manifest: parseManifest(json), sha256: createHash('sha256').update(bytes).digest('hex') };
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
 }
 
 function summary(image: string, analysis: ImageAnalysis, manifest: Manifest) {
@@ -74,13 +93,13 @@ function describe(path: string, analysis: ImageAnalysis): string {
   return `${path}: ${a.chosen} (${why}${a.ood ? ', OUT OF DISTRIBUTION' : ''}${gain}${describeAutomatic(analysis)})`;
 }
 
-async function analyser(manifestPath: string, ruleOption: RoutingRule | undefined) {
-  const manifest = await loadManifest(manifestPath);
+/** The manifest, the rule in use, and the settings its results depend on; no model is loaded yet. */
+async function openManifest(manifestPath: string, ruleOption: RoutingRule | undefined) {
+  const { manifest, sha256 } = await loadManifest(manifestPath);
   // GRIDS_RULE lets a script that cannot pass --rule (e.g. the routing protocol) choose the rule.
-  const rule = ruleOption ?? (process.env.GRIDS_RULE ? parseRule(process.env.GRIDS_RULE, 'GRIDS_RULE') : undefined);
-  if (rule === 'router' && !manifest.router) throw new Error(`${manifestPath} has no router; use --rule kl`);
-  const root = dirname(manifestPath);
-  return { manifest, root, analyse: await manifestAnalyser(manifest, root, rule) };
+  const chosen = ruleOption ?? (process.env.GRIDS_RULE ? parseRule(process.env.GRIDS_RULE, 'GRIDS_RULE') : undefined);
+  if (chosen === 'router' && !manifest.router) throw new Error(`${manifestPath} has no router; use --rule kl`);
+  return { manifest, root: dirname(manifestPath), rule: chosen ?? defaultRule(manifest), manifestSha256: sha256 };
 }
 
 /** Refuses an output folder that is the input folder (the restored PNGs would overwrite the photos) or a file. */
@@ -93,11 +112,76 @@ async function checkOutputFolder(input: string, output: string): Promise<void> {
   if (existing && !existing.isDirectory()) throw new Error(`--out ${output} is a file, not a folder. Choose a folder (a missing one is created).`);
 }
 
+function checkGroup(manifest: Manifest, group: string | undefined): void {
+  if (group && group !== 'baseline' && !manifest.groups.some((g) => g.id === group)) {
+    throw new Error(`unknown group "${group}"; the manifest has: ${manifest.groups.map((g) => g.id).join(', ')}, baseline`);
+  }
+  if (group === 'baseline' && !manifest.baseline) throw new Error('this manifest has no baseline model');
+}
+
+/** The restoration models a run may use: the one --group names, or every group's and the baseline. */
+function restorationModelFiles(manifest: Manifest, group: string | undefined): string[] {
+  if (group === 'baseline') return [manifest.baseline!.file];
+  if (group) return [manifest.groups.find((g) => g.id === group)!.model.file];
+  return [...manifest.groups.map((g) => g.model.file), ...(manifest.baseline ? [manifest.baseline.file] : [])];
+}
+
 function parseRule(value: string, name: string): RoutingRule {
   if (!(ROUTING_RULES as readonly string[]).includes(value)) throw new InvalidArgumentError(`${name} must be one of ${ROUTING_RULES.join(', ')}, got "${value}"`);
   return value as RoutingRule;
 }
 const ruleOption = (value: string) => parseRule(value, '--rule');
+
+const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0];
+
+/** An input file's bytes and digest, or why it cannot be read, in the user's terms. */
+async function readInput(path: string): Promise<{ bytes: Buffer; digest: InputDigest } | { error: string }> {
+  try {
+    const bytes = await readFile(path);
+    return { bytes, digest: digestOf(bytes) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'it is missing, or a link to a missing file'
+      : code === 'EISDIR' ? 'it is a folder'
+        : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+          : code ?? firstLine(error);
+    return { error: `cannot be read: ${reason}` };
+  }
+}
+
+async function decodeImage(bytes: Buffer): Promise<RgbImage> {
+  try {
+    return await readImage(bytes);
+  } catch (error) {
+    throw new Error(`not a readable image (${firstLine(error)})`);
+  }
+}
+
+type Summary = ReturnType<typeof summary>;
+type Failed = ReportEntry & { error: string };
+/** With --report, each entry also says what it was computed from. */
+type SelectEntry = (Summary & Partial<InputDigest> & { settings?: Settings }) | Failed;
+type RestoreEntry = (Summary & { used: string; output: string } & InputDigest & { settings: Settings }) | Failed;
+const failed = (entry: SelectEntry | RestoreEntry): entry is Failed => 'error' in entry && entry.error !== undefined;
+
+/** Refuses a --report that is one of the images (it would overwrite it). */
+function checkReportPath(report: string, images: string[]): void {
+  if (images.some((image) => resolve(image) === resolve(report))) throw new Error(`--report ${report} is one of the images: it would be overwritten. Name another file.`);
+}
+
+/**
+ * Each image's PNG in `out`, named after the original; an image whose PNG another one already
+ * claims (photo.jpg and photo.png) gets the name of that other image instead, to be refused.
+ */
+function outputPaths(names: string[], out: string): Map<string, { output: string; claimedBy?: string }> {
+  const claims = new Map<string, string>();
+  return new Map(names.map((name) => {
+    const output = join(out, `${basename(name, extname(name))}.png`);
+    const claimedBy = claims.get(output);
+    if (claimedBy === undefined) claims.set(output, name);
+    return [name, { output, claimedBy }];
+  }));
+}
 
 export function registerSelectRestore(program: Command): void {
   program
@@ -106,27 +190,47 @@ export function registerSelectRestore(program: Command): void {
     .argument('<images...>', 'image files')
     .option('--manifest <path>', 'model manifest', 'public/models/manifest.json')
     .option('--rule <rule>', 'routing rule: router (learned; the default when the manifest has one) or kl (the paper\'s); also GRIDS_RULE', ruleOption)
-    .action(async (images: string[], opts: { manifest: string; rule?: RoutingRule }) => {
-      const { manifest, analyse } = await analyser(opts.manifest, opts.rule);
-      const results = [];
-      for (const path of images) {
+    .option('--report <file>', 'also write the JSON to this file, after each image; a rerun with the same file keeps the images already in it (same bytes, manifest and rule)')
+    .action(async (images: string[], opts: { manifest: string; rule?: RoutingRule; report?: string }) => {
+      if (opts.report) checkReportPath(opts.report, images);
+      const { manifest, root, rule, manifestSha256 } = await openManifest(opts.manifest, opts.rule);
+      const report = opts.report ? await openResumableReport<SelectEntry>(opts.report, images, { ifNotReport: 'refuse', warn: info }) : null;
+      const analyse = await manifestAnalyser(manifest, root, rule);
+      const settings: Settings = { manifestSha256, rule };
+      // What an entry was computed from goes in only with --report: without it, the output is unchanged.
+      const provenance = (digest: InputDigest) => (report ? { ...digest, settings } : {});
+
+      async function selectOne(path: string): Promise<{ entry: SelectEntry; kept: boolean }> {
+        const input = await readInput(path);
+        if ('error' in input) return { entry: { image: path, error: input.error }, kept: false };
+        const earlier = report?.reusable(path, input.digest, settings);
+        if (earlier) return { entry: earlier, kept: true };
         try {
-          const analysis = await analyse(await readImage(path));
+          const analysis = await analyse(await decodeImage(input.bytes));
           info(describe(path, analysis));
-          results.push(summary(path, analysis, manifest));
+          return { entry: { ...summary(path, analysis, manifest), ...provenance(input.digest) }, kept: false };
         } catch (error) {
-          info(`${path}: skipped, ${(error as Error).message.split('\n')[0]}`);
-          results.push({ image: path, error: (error as Error).message.split('\n')[0] });
+          return { entry: { image: path, error: firstLine(error), ...provenance(input.digest) }, kept: false };
         }
       }
+
+      const results: SelectEntry[] = [];
+      for (const path of images) {
+        const { entry, kept } = await selectOne(path);
+        if (kept) info(`${path}: already selected, kept`);
+        else if (failed(entry)) info(`${path}: skipped, ${entry.error}`);
+        if (!kept) await report?.record(entry);
+        results.push(entry);
+      }
       await releaseSessions();
+      await report?.save();
       printJson(results);
-      if (results.some((r) => 'error' in r)) process.exitCode = 1;
+      if (results.some(failed)) process.exitCode = 1;
     });
 
   program
     .command('restore')
-    .description('restore every image in a folder with its automatic model (the routed group, the mix baseline where the policy prefers it, or none: a photo with no damage is written unchanged), tiled, writing PNGs named after the originals')
+    .description('restore every image in a folder with its automatic model (the routed group, the mix baseline where the policy prefers it, or none: a photo with no damage is written unchanged), tiled, writing PNGs named after the originals. report.json is updated after each image; a rerun into the same --out keeps the images already restored with the same bytes and settings, and retries the ones that failed')
     .requiredOption('--in <dir>', 'folder of degraded images')
     .requiredOption('--out <dir>', 'folder for restored PNGs and report.json')
     .option('--manifest <path>', 'model manifest', 'public/models/manifest.json')
@@ -135,28 +239,66 @@ export function registerSelectRestore(program: Command): void {
     .option('--tile <px>', 'tile size', integer('--tile', 16), 256)
     .action(async (opts: { in: string; out: string; manifest: string; group?: string; rule?: RoutingRule; tile: number }) => {
       await checkOutputFolder(opts.in, opts.out);
-      const { manifest, root, analyse } = await analyser(opts.manifest, opts.rule);
-      if (opts.group && opts.group !== 'baseline' && !manifest.groups.some((g) => g.id === opts.group)) {
-        throw new Error(`unknown group "${opts.group}"; the manifest has: ${manifest.groups.map((g) => g.id).join(', ')}, baseline`);
+      const names = await imageFileNames(opts.in);
+      if (names.length === 0) throw new Error(`no image in ${opts.in} (PNG, JPEG or WebP files)`);
+      const { manifest, root, rule, manifestSha256 } = await openManifest(opts.manifest, opts.rule);
+      checkGroup(manifest, opts.group);
+      // Every model the run may use is checked first: a damaged zoo stops it before the first image, not image after image.
+      for (const file of restorationModelFiles(manifest, opts.group)) await verifyModelFile(manifest, root, file);
+      const analyse = await manifestAnalyser(manifest, root, rule);
+      const settings: Settings = { manifestSha256, rule, group: opts.group ?? 'automatic', tile: opts.tile };
+      await removeStaleTemps(opts.out);
+      const report = await openResumableReport<RestoreEntry>(join(opts.out, 'report.json'), names, { ifNotReport: 'start-over', warn: info });
+      const outputs = outputPaths(names, opts.out);
+
+      // One image at a time, from its file: a folder of large photos never sits in memory at once.
+      async function restoreOne(name: string): Promise<{ entry: RestoreEntry; kept: boolean; changed: boolean }> {
+        const { output, claimedBy } = outputs.get(name)!;
+        const done = (entry: RestoreEntry) => ({ entry, kept: false, changed: true });
+        if (claimedBy) return done({ image: name, error: `its output ${basename(output)} is also that of ${claimedBy}: rename one of them`, settings });
+        const input = await readInput(join(opts.in, name));
+        if ('error' in input) return done({ image: name, error: input.error, settings });
+        const earlier = report.reusable(name, input.digest, settings);
+        // Kept as it is; only the output's spelling may change (--out given another way).
+        if (earlier && !failed(earlier) && (await stat(output).catch(() => null))?.isFile()) return { entry: { ...earlier, output }, kept: true, changed: earlier.output !== output };
+        try {
+          const image = await decodeImage(input.bytes);
+          const analysis = await analyse(image);
+          const groupId = opts.group ?? modelKey(analysis.automatic.model);
+          const model = groupId === 'none' ? null : groupId === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === groupId)!.model;
+          // "No damage": the original pixels, unchanged.
+          const restored = model ? await restoreImageTo8Bit(await manifestSession(manifest, root, model.file), image, { tile: opts.tile }) : image;
+          await writePng(output, restored);
+          return done({ ...summary(name, analysis, manifest), used: groupId, output, ...input.digest, settings });
+        } catch (error) {
+          return done({ image: name, error: firstLine(error), ...input.digest, settings });
+        }
       }
-      if (opts.group === 'baseline' && !manifest.baseline) throw new Error('this manifest has no baseline model');
-      const images = await readImageFolder(opts.in, { warn: info });
-      const progress = createProgress('restore', images.length);
-      const report = [];
-      for (const [i, { name, image }] of images.entries()) {
-        const analysis = await analyse(image);
-        const groupId = opts.group ?? modelKey(analysis.automatic.model);
-        const model = groupId === 'none' ? null : groupId === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === groupId)!.model;
-        // "No damage": the original pixels, unchanged.
-        const restored = model ? await restoreImageTo8Bit(await manifestSession(manifest, root, model.file), image, { tile: opts.tile }) : image;
-        const output = join(opts.out, `${basename(name, extname(name))}.png`);
-        await writePng(output, restored);
-        report.push({ ...summary(name, analysis, manifest), used: groupId, output });
+
+      const progress = createProgress('restore', names.length);
+      const kept = new Set<string>();
+      for (const [i, name] of names.entries()) {
+        const result = await restoreOne(name);
+        if (result.kept) {
+          kept.add(name);
+          info(`${name}: already restored, kept`);
+        } else if (failed(result.entry)) info(`${name}: failed, ${result.entry.error}`);
+        // The PNG is in place before the report names it, so a kill between the two only redoes this image.
+        if (result.changed) await report.record(result.entry);
         progress.update(i + 1, name);
       }
       progress.stop();
-      await atomicWrite(join(opts.out, 'report.json'), JSON.stringify(report, null, 2));
+      await report.save();
       await releaseSessions();
-      printJson(report.map(({ image, used, distance, ood, predictedGain, output }) => ({ image, used, distance, ood, predictedGain, output })));
+      const entries = report.entries();
+      const failures = entries.filter(failed);
+      if (failures.length > 0) {
+        const others = failures.length < names.length ? '; the others are written' : '';
+        info(`${failures.length} of ${names.length} images failed (listed in report.json${others}): ${failures.map((f) => f.image).join(', ')}`);
+        process.exitCode = 1;
+      }
+      printJson(entries.map((e) => failed(e)
+        ? { image: e.image, error: e.error }
+        : { image: e.image, used: e.used, distance: e.distance, ood: e.ood, predictedGain: e.predictedGain, output: e.output, kept: kept.has(e.image) }));
     });
 }

@@ -1,13 +1,15 @@
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, extname, join } from 'node:path';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { createImage, toRgb8, type RgbImage } from '../../core/image';
+import { isProcessAlive } from './process';
 
 /** Image I/O for the CLI, through sharp: PNG, JPEG and WebP in (EXIF orientation applied); PNG out. */
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 
-export async function readImage(path: string): Promise<RgbImage> {
-  const { data, info } = await sharp(path).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+/** Reads a file (by its path) or the bytes already read from one. */
+export async function readImage(source: string | Buffer): Promise<RgbImage> {
+  const { data, info } = await sharp(source).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
   const values = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) values[i] = data[i] / 255;
@@ -28,6 +30,21 @@ export async function atomicWrite(path: string, data: Uint8Array | string): Prom
   await rename(temp, path);
 }
 
+const TEMP_NAME = /^(.+)\.tmp-(\d+)-\d+$/;
+
+/**
+ * Removes the temp files that killed runs' atomicWrite left in `dir` (those of processes that are
+ * gone), optionally only those of `target`'s name. A live process's temp file is left alone.
+ */
+export async function removeStaleTemps(dir: string, target?: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const match = TEMP_NAME.exec(name);
+    if (!match || (target !== undefined && match[1] !== basename(target)) || isProcessAlive(Number(match[2]))) continue;
+    await rm(join(dir, name), { force: true });
+  }
+}
+
 export interface LoadedImage {
   path: string;
   name: string;
@@ -40,7 +57,10 @@ export async function imageFileNames(dir: string): Promise<string[]> {
   try {
     names = await readdir(dir);
   } catch (error) {
-    throw new Error(`cannot read the image folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`the folder ${dir} does not exist`);
+    if (code === 'ENOTDIR') throw new Error(`${dir} is a file, not a folder of images`);
+    throw new Error(`cannot read the image folder ${dir}: ${code ?? String(error)}`);
   }
   return names.filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase())).sort();
 }

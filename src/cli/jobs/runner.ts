@@ -34,6 +34,7 @@ import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { atomicWrite } from '../io/images';
+import { isProcessAlive } from '../io/process';
 
 export const GRIDS_BIN = join(import.meta.dirname, '../../../bin/grids.mjs');
 
@@ -259,18 +260,9 @@ export async function readStatus(queuePath: string, queue: Queue): Promise<Queue
   return { queue: basename(queuePath), updatedAt: saved.updatedAt ?? new Date().toISOString(), runner: saved.runner ?? null, jobs };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Whether pid is alive and (where /proc tells) a grids process, not an unrelated one that reused the pid. */
 function isGridsProcess(pid: number): boolean {
-  if (!isAlive(pid)) return false;
+  if (!isProcessAlive(pid)) return false;
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('grids');
   } catch {
@@ -333,7 +325,7 @@ export async function runQueue(queuePath: string, options: RunQueueOptions = {})
   if (activeQueues.has(statusPath)) throw new Error(`${queuePath} is already being run by this process`);
   const status = await readStatus(queuePath, queue);
   const other = status.runner;
-  if (other && other.pid !== process.pid && other.host === hostname() && isAlive(other.pid)) {
+  if (other && other.pid !== process.pid && other.host === hostname() && isProcessAlive(other.pid)) {
     throw new Error(
       `another grids jobs runner (pid ${other.pid}, started ${other.startedAt}) is working on ${queuePath}; ` +
         `stop it first (if pid ${other.pid} is no grids runner, set "runner" to null in ${statusPath})`,

@@ -14,25 +14,31 @@ import { loadSession, ortCentredGram, ortRouter } from './ort-node';
 const verified = new Set<string>();
 
 /**
- * A session for one of the manifest's model files (its path relative to the manifest, in `root`),
- * once the file matches the manifest's size and SHA-256: a missing, truncated or damaged file is an
- * error naming it, before onnxruntime sees it.
+ * Checks one of the manifest's model files (its path relative to the manifest, in `root`) against
+ * the manifest's size and SHA-256: a missing, truncated or damaged file is an error naming it,
+ * before onnxruntime sees it. Each file is read once per process.
  */
-export async function manifestSession(manifest: Manifest, root: string, file: string): Promise<ort.InferenceSession> {
+export async function verifyModelFile(manifest: Manifest, root: string, file: string): Promise<void> {
   const path = join(root, file);
-  if (!verified.has(path)) {
-    const model = modelFileOf(manifest, file);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      throw new Error(`The ${model.role} model (${file}) cannot be read from ${root}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Reinstall or rebuild the models.`);
-    }
-    const problem = integrityProblem(model, bytes.byteLength, createHash('sha256').update(bytes).digest('hex'));
-    if (problem) throw new Error(problem);
-    verified.add(path);
+  if (verified.has(path)) return;
+  const model = modelFileOf(manifest, file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`The ${model.role} model (${file}) is missing from ${root}: the manifest names it. Rebuild the models (\`grids zoo\`) or download them again.`);
+    throw new Error(`The ${model.role} model (${file}) cannot be read from ${root}: ${code ?? String(error)}. Reinstall or rebuild the models.`);
   }
-  return loadSession(path);
+  const problem = integrityProblem(model, bytes.byteLength, createHash('sha256').update(bytes).digest('hex'));
+  if (problem) throw new Error(problem);
+  verified.add(path);
+}
+
+/** A session for one of the manifest's model files, once {@link verifyModelFile} has passed it. */
+export async function manifestSession(manifest: Manifest, root: string, file: string): Promise<ort.InferenceSession> {
+  await verifyModelFile(manifest, root, file);
+  return loadSession(join(root, file));
 }
 
 /**
