@@ -26,15 +26,31 @@ export class TiledInferenceAborted extends Error {
   }
 }
 
-export async function runTiled(image: RgbImage, runTile: TileRunner, options: TiledOptions): Promise<RgbImage> {
+/**
+ * Where the tiles are cut from: the float image itself, or any other holder of the same pixels (the
+ * browser worker cuts them from the 8-bit RGBA it was sent, so a 24 MP photo never also sits in
+ * memory as 288 MB of float).
+ */
+export interface TileSource {
+  readonly width: number;
+  readonly height: number;
+  crop(x: number, y: number, w: number, h: number): RgbImage;
+}
+
+export function imageTileSource(image: RgbImage): TileSource {
+  return { width: image.width, height: image.height, crop: (x, y, w, h) => cropImage(image, x, y, w, h) };
+}
+
+export async function runTiled(input: RgbImage | TileSource, runTile: TileRunner, options: TiledOptions): Promise<RgbImage> {
+  const source = 'crop' in input ? input : imageTileSource(input);
   const scale = options.scale ?? 1;
-  const tiles = planTiles(image.width, image.height, { tile: options.tile, overlap: options.overlap });
-  const blender = createBlender(image.width, image.height, { overlap: options.overlap, scale });
+  const tiles = planTiles(source.width, source.height, { tile: options.tile, overlap: options.overlap });
+  const blender = createBlender(source.width, source.height, { overlap: options.overlap, scale });
   options.onProgress?.(0, tiles.length);
   for (let i = 0; i < tiles.length; i++) {
     if (options.signal?.aborted) throw new TiledInferenceAborted(i, tiles.length);
     const t = tiles[i];
-    const output = await runTile(cropImage(image, t.x, t.y, t.w, t.h));
+    const output = await runTile(source.crop(t.x, t.y, t.w, t.h));
     if (output.width !== t.w * scale || output.height !== t.h * scale) {
       throw new Error(`the model returned ${output.width}×${output.height} for a ${t.w}×${t.h} tile (expected ×${scale})`);
     }

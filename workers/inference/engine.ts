@@ -23,7 +23,7 @@ import type {
   RestoreResult,
   WorkerSettings,
 } from './contract';
-import { decodePayload, encodeRestored, INPUT_NAME, modelFor, OUTPUT_NAME, packBatch, progressOf, reasonOf, sameBytes, unpackImage } from './pixels';
+import { decodePayload, encodeRestored, INPUT_NAME, modelFor, OUTPUT_NAME, packBatch, progressOf, reasonOf, restorationInput, sameBytes, unpackImage } from './pixels';
 
 /** The slice of onnxruntime's Tensor the engine uses (onnxruntime-web and -node both fit). */
 export interface TensorLike {
@@ -262,11 +262,11 @@ export function createEngine(host: EngineHost): InferenceEngine {
         return { width: payload.width, height: payload.height, rgba: payload.rgba.slice(), model: choice, backend: 'wasm', tiles: 0, milliseconds: host.now() - started };
       }
       const file = modelFor(manifest, choice).file;
-      const { image, alpha, grayscale } = decodePayload(payload);
+      const { source, alpha, grayscale } = restorationInput(payload);
       const model = resilient(file);
       let tiles = 0;
       const restored = await runTiled(
-        image,
+        source,
         (tile) => model.run((session) => runRestorer(session, tile)),
         {
           tile: settings.tile,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createImage, extractAlpha, fromRgba8, toPlanar } from '../../src/core/image';
+import { createImage, cropImage, extractAlpha, fromRgba8, toPlanar } from '../../src/core/image';
 import { INPUT_NAME as WRITER_INPUT, OUTPUT_NAME as WRITER_OUTPUT } from '../../src/cli/onnx/writer';
 import {
   averageChannelsInPlace,
@@ -12,6 +12,7 @@ import {
   packBatch,
   progressOf,
   reasonOf,
+  restorationInput,
   sameBytes,
   unpackImage,
 } from './pixels';
@@ -42,6 +43,20 @@ describe('worker pixel helpers', () => {
     expect(decoded.alpha).toEqual(extractAlpha(rgbaBytes));
     expect(decoded.grayscale).toBe(isGrayscale(rgbaBytes));
     expect(() => decodePayload({ width: 7, height: 6, rgba: rgbaBytes })).toThrow(/expected 168 for 7×6 RGBA/);
+  });
+
+  it('restorationInput cuts every tile exactly as cropping the decoded float image would', () => {
+    const rgbaBytes = Uint8ClampedArray.from({ length: 9 * 6 * 4 }, (_, i) => (i * 53 + 5) % 256);
+    const payload = { width: 9, height: 6, rgba: rgbaBytes };
+    const { source, alpha, grayscale } = restorationInput(payload);
+    const decoded = decodePayload(payload);
+    for (const [x, y, w, h] of [[0, 0, 9, 6], [0, 0, 1, 1], [8, 5, 1, 1], [2, 1, 5, 4], [4, 0, 5, 6]]) {
+      expect(source.crop(x, y, w, h)).toEqual(cropImage(decoded.image, x, y, w, h));
+    }
+    expect(alpha).toEqual(decoded.alpha);
+    expect(grayscale).toBe(decoded.grayscale);
+    expect(() => source.crop(5, 0, 5, 1)).toThrow(/lies outside the 9×6 image/);
+    expect(() => restorationInput({ width: 9, height: 7, rgba: rgbaBytes })).toThrow(/expected 252 for 9×7 RGBA/);
   });
 
   it('detect grayscale only when R = G = B at every pixel', () => {

@@ -3,6 +3,7 @@
  * lookup. No onnxruntime and no DOM here, so vitest checks them in Node.
  */
 import { createImage, fromPlanar, toPlanar, toRgba8, type RgbImage } from '../../src/core/image';
+import type { TileSource } from '../../src/core/tiled-inference';
 import type { Manifest, ModelInfo } from '../../src/core/manifest';
 import type { ImagePayload, ModelChoice, RestoreProgress } from './contract';
 
@@ -38,6 +39,38 @@ export function decodePayload(payload: ImagePayload): DecodedPayload {
     if (r !== g || r !== b) grayscale = false;
   }
   return { image, alpha, grayscale };
+}
+
+/**
+ * What a restoration needs of a payload without its float copy: the tiles are cut from the RGBA as
+ * they are run (the same r / 255 as decodePayload, so the same values), and the alpha and grayscale
+ * come from one pass.
+ */
+export function restorationInput(payload: ImagePayload): { source: TileSource; alpha: Uint8Array; grayscale: boolean } {
+  const { width, height, rgba } = payload;
+  if (rgba.length !== width * height * 4) {
+    throw new RangeError(`the image has ${rgba.length} bytes, expected ${width * height * 4} for ${width}×${height} RGBA`);
+  }
+  const alpha = new Uint8Array(width * height);
+  for (let p = 0; p < alpha.length; p++) alpha[p] = rgba[p * 4 + 3];
+  const source: TileSource = {
+    width,
+    height,
+    crop(x0, y0, w, h) {
+      if (x0 < 0 || y0 < 0 || x0 + w > width || y0 + h > height) throw new RangeError(`crop ${w}×${h}+${x0}+${y0} lies outside the ${width}×${height} image`);
+      const tile = createImage(w, h);
+      const rgb = tile.data;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0, i = ((y0 + y) * width + x0) * 4, j = y * w * 3; x < w; x++, i += 4, j += 3) {
+          rgb[j] = rgba[i] / 255;
+          rgb[j + 1] = rgba[i + 1] / 255;
+          rgb[j + 2] = rgba[i + 2] / 255;
+        }
+      }
+      return tile;
+    },
+  };
+  return { source, alpha, grayscale: isGrayscale(rgba) };
 }
 
 /** True when R = G = B at every pixel (a grayscale photo stored as RGBA). */
