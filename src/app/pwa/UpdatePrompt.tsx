@@ -4,9 +4,10 @@ import { useAppStore } from '../state/store';
 
 /**
  * Service worker lifecycle for the user: "ready offline" once, "offline use is off" when the
- * browser refuses to store the app (a full disk, a private window: the worker's install fails and it
- * is discarded), and "A new version is ready — Reload" when an update is waiting. It never reloads by itself (registerType 'prompt'), and the
- * button waits while a job runs, so a restoration is never cut off by an update.
+ * browser refuses to store the app (a full disk, a private window: the worker's install fails and
+ * it is discarded), and "A new version is ready — Reload" when an update is waiting. It never
+ * reloads by itself (registerType 'prompt'), and the button waits while a job runs, so a
+ * restoration is never cut off by an update.
  */
 export function UpdatePrompt() {
   const [offlineOff, setOfflineOff] = useState(false);
