@@ -9,6 +9,7 @@ import { unzipSync } from 'fflate';
 import { readFile } from 'node:fs/promises';
 import { watchProblems } from '../src/app/testing/e2e-problems';
 import { useRoutingRule } from './fixtures/app-page';
+import { pngHeaderOnly } from './fixtures/unusual-files';
 
 type Upload = { name: string; mimeType: string; buffer: Buffer };
 
@@ -30,15 +31,6 @@ async function photo(width: number, height: number, options: { format?: 'png' | 
   return options.format === 'jpeg' ? image.jpeg({ quality: 80 }).toBuffer() : image.png().toBuffer();
 }
 
-/** A PNG whose header claims 9000 × 9000 (81 MP): refused before any pixel is decoded. */
-function oversizedPngHeader(): Buffer {
-  const header = Buffer.alloc(64);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(header);
-  header.writeUInt32BE(9000, 16);
-  header.writeUInt32BE(9000, 20);
-  return header;
-}
-
 function item(page: Page, name: string) {
   return page.locator(`[data-testid="batch-item"][data-name="${name}"]`);
 }
@@ -54,7 +46,7 @@ test.describe('importing images', () => {
     const files: Upload[] = [
       { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('garbage, not a PNG chunk')]) },
       { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello, not an image') },
-      { name: 'huge.png', mimeType: 'image/png', buffer: oversizedPngHeader() },
+      { name: 'huge.png', mimeType: 'image/png', buffer: pngHeaderOnly(9000, 9000) }, // 81 MP, refused before any pixel is decoded
       { name: 'rotated.jpg', mimeType: 'image/jpeg', buffer: await photo(64, 32, { format: 'jpeg', orientation: 6 }) },
       { name: 'alpha.png', mimeType: 'image/png', buffer: await photo(40, 40, { alpha: true }) },
       { name: 'gray.png', mimeType: 'image/png', buffer: await photo(40, 40, { gray: true }) },

@@ -101,11 +101,16 @@ export function clipInPlace(image: RgbImage): RgbImage {
   return image;
 }
 
+/** Throws unless the w×h window at (x0, y0) lies inside a width × height image. */
+export function checkCropInside(width: number, height: number, x0: number, y0: number, w: number, h: number): void {
+  if (x0 < 0 || y0 < 0 || x0 + w > width || y0 + h > height) {
+    throw new RangeError(`crop ${w}×${h}+${x0}+${y0} lies outside the ${width}×${height} image`);
+  }
+}
+
 /** A w×h window starting at (x0, y0); it must lie inside the image. */
 export function cropImage(image: RgbImage, x0: number, y0: number, w: number, h: number): RgbImage {
-  if (x0 < 0 || y0 < 0 || x0 + w > image.width || y0 + h > image.height) {
-    throw new RangeError(`crop ${w}×${h}+${x0}+${y0} lies outside the ${image.width}×${image.height} image`);
-  }
+  checkCropInside(image.width, image.height, x0, y0, w, h);
   const out = createImage(w, h);
   for (let y = 0; y < h; y++) {
     const from = ((y0 + y) * image.width + x0) * 3;

@@ -37,7 +37,7 @@ export interface TileSource {
   crop(x: number, y: number, w: number, h: number): RgbImage;
 }
 
-export function imageTileSource(image: RgbImage): TileSource {
+function imageTileSource(image: RgbImage): TileSource {
   return { width: image.width, height: image.height, crop: (x, y, w, h) => cropImage(image, x, y, w, h) };
 }
 

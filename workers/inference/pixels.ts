@@ -2,7 +2,7 @@
  * Pure helpers of the inference worker: pixel packing, grayscale handling, progress/ETA, model
  * lookup. No onnxruntime and no DOM here, so vitest checks them in Node.
  */
-import { createImage, fromPlanar, toPlanar, toRgba8, type RgbImage } from '../../src/core/image';
+import { checkCropInside, createImage, extractAlpha, fromPlanar, toPlanar, toRgba8, type RgbImage } from '../../src/core/image';
 import type { TileSource } from '../../src/core/tiled-inference';
 import type { Manifest, ModelInfo } from '../../src/core/manifest';
 import type { ImagePayload, ModelChoice, RestoreProgress } from './contract';
@@ -18,12 +18,16 @@ export interface DecodedPayload {
   grayscale: boolean;
 }
 
-/** One pass over the pixels (as fromRgba8 + extractAlpha + isGrayscale, which the tests compare it with). */
-export function decodePayload(payload: ImagePayload): DecodedPayload {
-  const { width, height, rgba } = payload;
+function checkPayloadSize({ width, height, rgba }: ImagePayload): void {
   if (rgba.length !== width * height * 4) {
     throw new RangeError(`the image has ${rgba.length} bytes, expected ${width * height * 4} for ${width}×${height} RGBA`);
   }
+}
+
+/** One pass over the pixels (as fromRgba8 + extractAlpha + isGrayscale, which the tests compare it with). */
+export function decodePayload(payload: ImagePayload): DecodedPayload {
+  checkPayloadSize(payload);
+  const { width, height, rgba } = payload;
   const image = createImage(width, height);
   const rgb = image.data;
   const alpha = new Uint8Array(width * height);
@@ -43,21 +47,16 @@ export function decodePayload(payload: ImagePayload): DecodedPayload {
 
 /**
  * What a restoration needs of a payload without its float copy: the tiles are cut from the RGBA as
- * they are run (the same r / 255 as decodePayload, so the same values), and the alpha and grayscale
- * come from one pass.
+ * they are run (the same r / 255 as decodePayload, so the same values).
  */
 export function restorationInput(payload: ImagePayload): { source: TileSource; alpha: Uint8Array; grayscale: boolean } {
+  checkPayloadSize(payload);
   const { width, height, rgba } = payload;
-  if (rgba.length !== width * height * 4) {
-    throw new RangeError(`the image has ${rgba.length} bytes, expected ${width * height * 4} for ${width}×${height} RGBA`);
-  }
-  const alpha = new Uint8Array(width * height);
-  for (let p = 0; p < alpha.length; p++) alpha[p] = rgba[p * 4 + 3];
   const source: TileSource = {
     width,
     height,
     crop(x0, y0, w, h) {
-      if (x0 < 0 || y0 < 0 || x0 + w > width || y0 + h > height) throw new RangeError(`crop ${w}×${h}+${x0}+${y0} lies outside the ${width}×${height} image`);
+      checkCropInside(width, height, x0, y0, w, h);
       const tile = createImage(w, h);
       const rgb = tile.data;
       for (let y = 0; y < h; y++) {
@@ -70,7 +69,7 @@ export function restorationInput(payload: ImagePayload): { source: TileSource; a
       return tile;
     },
   };
-  return { source, alpha, grayscale: isGrayscale(rgba) };
+  return { source, alpha: extractAlpha(rgba), grayscale: isGrayscale(rgba) };
 }
 
 /** True when R = G = B at every pixel (a grayscale photo stored as RGBA). */

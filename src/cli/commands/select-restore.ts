@@ -6,7 +6,7 @@ import type { ImageAnalysis } from '../../core/analysis';
 import { modelKey } from '../../core/auto-choice';
 import type { RgbImage } from '../../core/image';
 import { defaultRule, predictedGainUnder, ROUTING_RULES, type RoutingRule } from '../../core/routing';
-import { parseManifest, type Manifest } from '../../core/manifest';
+import { parseManifest, type Manifest, type ModelInfo } from '../../core/manifest';
 import { imageFileNames, readImage, removeStaleTemps, writePng } from '../io/images';
 import { digestOf, openResumableReport, type InputDigest, type ReportEntry, type Settings } from '../io/resumable-report';
 import { manifestAnalyser, manifestSession, verifyModelFile } from '../onnx/manifest-analyser';
@@ -119,10 +119,14 @@ function checkGroup(manifest: Manifest, group: string | undefined): void {
   if (group === 'baseline' && !manifest.baseline) throw new Error('this manifest has no baseline model');
 }
 
+/** The model a key names: 'baseline' or a group id (checkGroup has vetted --group; routing names only these). */
+function modelOfKey(manifest: Manifest, key: string): ModelInfo {
+  return key === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === key)!.model;
+}
+
 /** The restoration models a run may use: the one --group names, or every group's and the baseline. */
 function restorationModelFiles(manifest: Manifest, group: string | undefined): string[] {
-  if (group === 'baseline') return [manifest.baseline!.file];
-  if (group) return [manifest.groups.find((g) => g.id === group)!.model.file];
+  if (group) return [modelOfKey(manifest, group).file];
   return [...manifest.groups.map((g) => g.model.file), ...(manifest.baseline ? [manifest.baseline.file] : [])];
 }
 
@@ -265,7 +269,7 @@ export function registerSelectRestore(program: Command): void {
           const image = await decodeImage(input.bytes);
           const analysis = await analyse(image);
           const groupId = opts.group ?? modelKey(analysis.automatic.model);
-          const model = groupId === 'none' ? null : groupId === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === groupId)!.model;
+          const model = groupId === 'none' ? null : modelOfKey(manifest, groupId);
           // "No damage": the original pixels, unchanged.
           const restored = model ? await restoreImageTo8Bit(await manifestSession(manifest, root, model.file), image, { tile: opts.tile }) : image;
           await writePng(output, restored);
