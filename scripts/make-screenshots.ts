@@ -20,12 +20,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Locator, type Page } from '@playwright/test';
 import { shownAnalysis, uploadAndAnalyse, useRoutingRule } from '../e2e/fixtures/app-page';
 import { decodePngRgb, encodeRgbPng, psnrAgainst, realPhoto } from '../e2e/fixtures/photos';
 import { degrade } from '../src/core/degradations/registry';
+import { freePort } from '../src/cli/io/free-port';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'docs/screenshots');
@@ -44,17 +44,6 @@ const JPEG_PHOTO = 'black-canyon' as const;
 /** The photos of router.png (under motion blur) and clean.png (as it is). */
 const ROUTER_PHOTO = 'nagasaki-boats' as const;
 const CLEAN_PHOTO = 'french-alpine-landscape' as const;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startPreview(port: number): Promise<ChildProcess> {
   const child = spawn(join(ROOT, 'node_modules/.bin/vite'), ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {

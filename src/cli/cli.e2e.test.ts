@@ -27,7 +27,7 @@ describe('grids CLI end to end', () => {
   }, 600_000);
 
   it('every command has --help', async () => {
-    for (const command of ['', 'degrade', 'train', 'export', 'eval', 'similarity', 'search', 'jobs', 'zoo', 'select', 'restore', 'router']) {
+    for (const command of ['', 'degrade', 'train', 'export', 'eval', 'similarity', 'search', 'jobs', 'zoo', 'select', 'restore', 'router', 'worker']) {
       const result = await runCli(command ? [command, '--help'] : ['--help']);
       expect(result.code, command).toBe(0);
       expect(result.stdout).toMatch(/Usage: grids/);

@@ -8,9 +8,14 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { planOrder, readQueue, readStatus, runQueue, statusPathFor, type QueueStatus, type QueueSummary } from '../jobs/runner';
+import { dirname, resolve } from 'node:path';
+import { planOrder, readQueue, readStatus, statusPathFor, type QueueStatus, type QueueSummary } from '../jobs/runner';
+import { runJobs } from '../jobs/run-jobs';
 import { info, integer, positiveNumber, printJson } from '../options';
-import { createProgress, formatSeconds, type Progress } from '../progress';
+import { formatSeconds } from '../progress';
+import { queueOptionsCommand, remoteQueueFrom, type QueueCliOptions } from '../queue/cli-options';
+import { queueUrlFrom } from '../queue/connection';
+import { queueStatus, type JobStatusRow } from '../queue/runs';
 
 const QUEUE_HELP = `
 Queue file (JSON):
@@ -53,16 +58,26 @@ export function summaryTable(status: QueueStatus, summary: QueueSummary): string
   return table(rows);
 }
 
+/** `grids jobs status --queue URL`: one line per job the queue knows. */
+export function queueStatusTable(rows: JobStatusRow[]): string {
+  const header = ['queue', 'id', 'state', 'attempts', 'host', 'step', 'ETA', 'last error'];
+  return table([header, ...rows.map((r) => [
+    r.queue ?? '-', r.id, r.state, String(r.attempts), r.host ?? '-', r.total ? `${r.done}/${r.total}` : '-', r.eta === null ? '-' : formatSeconds(r.eta), r.error ? r.error.split('\n')[0].slice(0, 160) : '-',
+  ])]);
+}
+
 export function registerJobs(program: Command): void {
-  program
+  const jobs = program
     .command('jobs')
     .description('run a queue of grids jobs (trainings, evaluations) in parallel child processes, one core each; resumable')
     .argument('<queue>', 'queue file (JSON, see below)')
     .option('--workers <n>', 'parallel jobs, one core each (default: the number of CPU cores)', integer('--workers', 1), availableParallelism())
     .option('--dry-run', 'print the plan (order respecting "after") without running', false)
     .option('--grace <s>', 'seconds a job gets to stop after SIGTERM before SIGKILL', positiveNumber('--grace'), 60)
+    .option('--work <dir>', 'with --queue: the shared work folder the workers mount (default: the queue file\'s folder)');
+  queueOptionsCommand(jobs)
     .addHelpText('after', QUEUE_HELP)
-    .action(async (queuePath: string, opts: { workers: number; dryRun: boolean; grace: number }) => {
+    .action(async (queuePath: string, opts: QueueCliOptions & { workers: number; dryRun: boolean; grace: number; work?: string }) => {
       if (opts.dryRun) {
         const queue = await readQueue(queuePath);
         const status = await readStatus(queuePath, queue);
@@ -75,59 +90,14 @@ export function registerJobs(program: Command): void {
         return;
       }
 
-      let progress: Progress | null = null;
-      let total = 0, ended = 0;
-      const running = new Set<string>();
-      const tick = () => progress?.update(ended, running.size ? `running: ${[...running].join(', ')}` : '');
-      const summary = await runQueue(queuePath, {
-        workers: opts.workers,
-        graceSeconds: opts.grace,
-        onEvent: (event) => {
-          switch (event.type) {
-            case 'plan':
-              total = event.toRun.length;
-              info(`${queuePath}: ${event.total} job${event.total === 1 ? '' : 's'}, ${event.skipped.length} already done, ${total} to run on ${opts.workers} workers`);
-              if (total > 0) progress = createProgress('jobs', total);
-              break;
-            case 'skip':
-              if (event.argsChanged) info(`warning: job "${event.id}" is done but its args changed since; not re-run (delete its entry in ${statusPathFor(queuePath)} to re-run it)`);
-              break;
-            case 'recovered':
-              info(`job "${event.id}" was left running by a runner that stopped; running it again`);
-              break;
-            case 'start':
-              running.add(event.id);
-              info(`start ${event.id} (attempt ${event.attempt}, pid ${event.pid}) → ${event.log}`);
-              tick();
-              break;
-            case 'end':
-              running.delete(event.id);
-              if (event.state !== 'pending') ended++;
-              info(
-                event.state === 'done'
-                  ? `done ${event.id} in ${formatSeconds(event.seconds)}`
-                  : event.state === 'failed'
-                    ? `FAILED ${event.id} (${event.signal ? `killed by ${event.signal}` : `exit code ${event.exitCode}`}) after ${formatSeconds(event.seconds)}; see ${event.log}`
-                    : `stopped ${event.id}; back to pending`,
-              );
-              tick();
-              break;
-            case 'blocked':
-              ended++;
-              info(`blocked ${event.id}: depends on ${event.by.join(', ')}, which did not succeed`);
-              tick();
-              break;
-            case 'interrupt':
-              info(`${event.signal}: stopping the running jobs (SIGTERM; again to kill them now)…`);
-              break;
-          }
-        },
-      });
-      (progress as Progress | null)?.stop();
+      const work = resolve(opts.work ?? dirname(queuePath));
+      const remote = remoteQueueFrom(opts, work);
+      const summary = await runJobs(queuePath, { workers: opts.workers, queue: remote }, { graceSeconds: opts.grace });
       const queue = await readQueue(queuePath);
-      info('\n' + summaryTable(await readStatus(queuePath, queue), summary));
+      // On a queue, the jobs' states live in Redis (grids jobs status), not in the local status file.
+      if (!remote) info('\n' + summaryTable(await readStatus(queuePath, queue), summary));
       for (const f of summary.failed) {
-        info(`\n${f.id} failed (${f.signal ? `killed by ${f.signal}` : `exit code ${f.exitCode}`}); last lines of ${f.log}:`);
+        info(`\n${f.id} failed (${f.signal ? `killed by ${f.signal}` : f.exitCode !== null ? `exit code ${f.exitCode}` : 'on the queue'}); last lines of ${f.log}:`);
         for (const line of f.lastLines) info(`  | ${line}`);
       }
       info(
@@ -136,5 +106,17 @@ export function registerJobs(program: Command): void {
       );
       printJson(summary);
       process.exitCode = summary.interrupted ? 130 : summary.failed.length > 0 || summary.blocked.length > 0 ? 1 : 0;
+    });
+  jobs
+    .command('status')
+    .description('every job of a Redis queue: state, worker host, step out of total, ETA, last error')
+    .option('--queue <url>', 'redis://[:password@]host:port[/db], or rediss:// (default: $GRIDS_QUEUE)')
+    .action(async (opts: { queue?: string }, command: Command) => {
+      // `grids jobs` has a --queue of its own, which commander gives the option to.
+      const url = queueUrlFrom(opts.queue ?? (command.parent?.opts() as { queue?: string } | undefined)?.queue);
+      if (!url) throw new Error('grids jobs status needs --queue redis://host:port (or GRIDS_QUEUE)');
+      const rows = await queueStatus(url);
+      info(rows.length ? queueStatusTable(rows) : 'the queue holds no job');
+      printJson(rows);
     });
 }

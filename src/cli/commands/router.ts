@@ -3,6 +3,7 @@ import { IN_DISTRIBUTION_LABELS } from '../router/dataset';
 import { generateSamples, photoFiles } from '../router/generate';
 import { trainRouterStage } from '../router/stage';
 import { info, integer } from '../options';
+import { reportJobProgress } from '../queue/job-channel';
 
 export function registerRouter(program: Command): void {
   const router = program.command('router').description('the learned degradation router: training samples, training, export');
@@ -19,7 +20,10 @@ export function registerRouter(program: Command): void {
       if (!(Number.isInteger(shard) && Number.isInteger(shards) && shard >= 0 && shard < shards)) throw new Error(`--shard must look like 0/2, got "${opts.shard}"`);
       await generateSamples({
         images: opts.images, dir: opts.work, labels: IN_DISTRIBUTION_LABELS, draws: opts.draws, seed: opts.seed, shard, shards,
-        onPhoto: (done, total, name) => info(`router data: ${done}/${total} ${name}`),
+        onPhoto: (done, total, name) => {
+          info(`router data: ${done}/${total} ${name}`);
+          reportJobProgress(done, total);
+        },
       });
     });
   router

@@ -7,6 +7,7 @@ import { releaseSessions } from '../onnx/ort-node';
 import { info, integer, nonNegativeNumber, printJson } from '../options';
 import { runGroupSearch, singleTaskPsnrFrom } from '../search/group-search';
 import { toTrainOptions, trainOptionsCommand, type TrainCliOptions } from './train';
+import { queueOptionsCommand, remoteQueueFrom, type QueueCliOptions } from '../queue/cli-options';
 
 async function readJson<T>(path: string, what: string): Promise<T> {
   try {
@@ -28,10 +29,12 @@ export function registerSearch(program: Command): void {
     .option('--crop <px>', 'evaluation centre crop (0 = whole image)', integer('--crop'), 256)
     .option('--max-verifications <n>', 'cap on verification trainings; once spent, unverified groups count as failing', integer('--max-verifications', 0))
     .option('--workers <n>', 'parallel verification trainings (one core each; extra ones train the group the search would ask about next)', integer('--workers', 1), 1)
-    .option('--verify-init <ckpt>', 'fine-tune each verification from this checkpoint (the mix baseline) instead of training from scratch');
+    .option('--verify-init <ckpt>', 'fine-tune each verification from this checkpoint (the mix baseline) instead of training from scratch')
+    .option('--work <dir>', 'with --queue: the shared work folder the workers mount, holding --out and --verify-init (default: --out)');
+  queueOptionsCommand(command);
   // The verification trainings take the same options as `grids train`, except what the search sets.
   trainOptionsCommand(command, { withTasks: false });
-  command.action(async (opts: TrainCliOptions & { similarity: string; singleEval: string; delta: number; valImages: string; evalSeed: number; crop: number; verifyInit?: string; maxVerifications?: number; workers: number }) => {
+  command.action(async (opts: TrainCliOptions & QueueCliOptions & { work?: string; similarity: string; singleEval: string; delta: number; valImages: string; evalSeed: number; crop: number; verifyInit?: string; maxVerifications?: number; workers: number }) => {
     const similarity = await readJson<{ order: DegradationId[]; matrices: { symmetric: number[][] } }>(opts.similarity, 'similarity file');
     const singleEval = await readJson<EvalResult>(opts.singleEval, 'single-task evaluation');
     const valImages = (await readImageFolder(opts.valImages, { warn: info })).map((l) => ({ name: l.name, image: l.image }));
@@ -43,11 +46,13 @@ export function registerSearch(program: Command): void {
       singleTaskPsnr: singleTaskPsnrFrom(singleEval),
       recipe,
       valImages,
+      valImagesDir: opts.valImages,
       evalSeed: opts.evalSeed,
       crop: opts.crop || null,
       outDir: opts.out,
       maxVerifications: opts.maxVerifications,
       workers: opts.workers,
+      queue: remoteQueueFrom(opts, opts.work ?? opts.out),
       log: info,
     });
     await releaseSessions();

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { ARCHITECTURES } from '../models/registry';
 import { createProgress } from '../progress';
+import { reportJobProgress } from '../queue/job-channel';
 import { BACKEND_CHOICES, type BackendChoice } from '../tf/backend';
 import { train, type TrainOptions } from '../train/trainer';
 import { info, integer, nonNegativeNumber, positiveNumber, printJson, taskList } from '../options';
@@ -61,7 +62,10 @@ export function registerTrain(program: Command): void {
       const progress = createProgress('train', options.steps);
       const result = await train(options, {
         log: info,
-        progress: (step, _total, loss) => progress.update(step, `loss ${loss.toFixed(4)}`),
+        progress: (step, total, loss) => {
+          progress.update(step, `loss ${loss.toFixed(4)}`);
+          reportJobProgress(step, total);
+        },
       });
       progress.stop();
       info(`${result.interrupted ? 'interrupted' : 'done'}: ${result.steps} steps, ${result.gflopsPerSecond.toFixed(1)} GFLOP/s on ${result.backend} → ${result.modelPath}`);

@@ -35,6 +35,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { atomicWrite } from '../io/images';
 import { isProcessAlive } from '../io/process';
+import { lastLogLines } from './log-tail';
 
 export const GRIDS_BIN = join(import.meta.dirname, '../../../bin/grids.mjs');
 
@@ -122,8 +123,6 @@ export interface RunQueueOptions {
 }
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const TAIL_BYTES = 64 * 1024;
-const TAIL_LINES = 20;
 
 export function statusPathFor(queuePath: string): string {
   const path = resolve(queuePath);
@@ -267,28 +266,6 @@ function isGridsProcess(pid: number): boolean {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('grids');
   } catch {
     return true;
-  }
-}
-
-async function lastLines(log: string, from: number): Promise<string[]> {
-  try {
-    const handle = await open(log, 'r');
-    try {
-      const { size } = await handle.stat();
-      const start = Math.max(from, size - TAIL_BYTES);
-      const buffer = Buffer.alloc(Math.max(0, size - start));
-      await handle.read(buffer, 0, buffer.length, start);
-      return buffer
-        .toString('utf8')
-        .split('\n')
-        .map((l) => l.trimEnd())
-        .filter((l) => l && !l.startsWith('=== '))
-        .slice(-TAIL_LINES);
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return [];
   }
 }
 
@@ -497,7 +474,7 @@ export async function runQueue(queuePath: string, options: RunQueueOptions = {})
   for (const job of order) {
     const s = status.jobs[job.id];
     if (endedThisRun.get(job.id) !== 'failed') continue;
-    const lines = runnerErrors.has(job.id) ? [runnerErrors.get(job.id)!] : await lastLines(s.log, logOffsets.get(job.id) ?? 0);
+    const lines = runnerErrors.has(job.id) ? [runnerErrors.get(job.id)!] : await lastLogLines(s.log, logOffsets.get(job.id) ?? 0);
     failed.push({ id: job.id, exitCode: s.exitCode, signal: s.signal, log: s.log, lastLines: lines });
   }
   return {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { runQueue, writeQueue } from '../jobs/runner';
+import { writeQueue } from '../jobs/runner';
+import { runJobs } from '../jobs/run-jobs';
+import type { RemoteQueueOptions } from '../queue/producer';
 import { ROUTER_CLASSES } from '../../core/router/classes';
 import { atomicWrite } from '../io/images';
 import { selectBackend } from '../tf/backend';
@@ -20,6 +22,8 @@ export interface RouterTrainingOptions {
   hyper?: Partial<RouterHyper>;
   /** Processes that generate the samples (one core each); 1 generates them in this process. */
   workers?: number;
+  /** Generate the samples on this Redis queue's workers instead of local processes. */
+  queue?: RemoteQueueOptions | null;
   log: (line: string) => void;
 }
 
@@ -63,16 +67,16 @@ export async function trainRouterStage(o: RouterTrainingOptions): Promise<Router
   const files = await photoFiles(o.images);
   const heldOut = new Set(o.heldOut);
   const samplesDir = join(o.work, 'samples');
-  if ((o.workers ?? 1) > 1) {
+  if (o.queue || (o.workers ?? 1) > 1) {
     // One `grids router data` process per core, each on every n-th photo; the files they write are
     // what generateSamples() below then reads back (it generates nothing that exists).
     const queuePath = join(o.work, 'samples-queue.json');
-    const n = o.workers!;
+    const n = Math.max(1, o.workers ?? 1);
     await writeQueue(queuePath, Array.from({ length: n }, (_, i) => ({
       id: `router-samples-${i}`,
       args: ['router', 'data', '--images', resolve(o.images), '--work', resolve(samplesDir), '--draws', String(o.draws), '--seed', String(o.seed), '--shard', `${i}/${n}`],
     })));
-    const summary = await runQueue(queuePath, { workers: n });
+    const summary = await runJobs(queuePath, { workers: n, queue: o.queue });
     if (summary.interrupted) throw new Error('interrupted; run the same command again to resume the router\'s samples');
     if (summary.failed.length) throw new Error(`router sample generation failed: ${summary.failed.map((f) => f.id).join(', ')}; see ${join(o.work, 'logs')}`);
   }

@@ -5,10 +5,12 @@ import type { DegradationId } from '../../core/degradations/ids';
 import { type GroupingResult } from '../../core/grouping';
 import { searchGroupsSpeculatively } from '../../core/grouping-speculation';
 import type { EvalImage, EvalResult } from '../eval/evaluate';
-import { evaluate } from '../eval/evaluate';
+import { evaluateAll } from '../eval/evaluate-jobs';
 import { atomicWrite } from '../io/images';
 import { exportCheckpoint } from '../commands/export';
-import { runQueue, writeQueue } from '../jobs/runner';
+import { writeQueue } from '../jobs/runner';
+import { runJobs, type JobsTarget } from '../jobs/run-jobs';
+import type { RemoteQueueOptions } from '../queue/producer';
 import { LOG_FILE } from '../train/trainer';
 import { train, type TrainOptions } from '../train/trainer';
 
@@ -39,6 +41,8 @@ export interface SearchOptions {
   singleTaskPsnr: Partial<Record<DegradationId, number>>;
   recipe: Recipe;
   valImages: EvalImage[];
+  /** The folder valImages were read from (what evaluation jobs on a queue read). */
+  valImagesDir: string;
   evalSeed: number;
   crop: number | null;
   outDir: string;
@@ -50,6 +54,8 @@ export interface SearchOptions {
    * predicted (see `predictPass`). A wrong guess costs a training, never a different result.
    */
   workers?: number;
+  /** Train and evaluate the verifications on this Redis queue's workers instead of locally. */
+  queue?: RemoteQueueOptions | null;
   log?: (line: string) => void;
 }
 
@@ -90,13 +96,14 @@ export function trainArgsFor(recipe: Recipe, tasks: DegradationId[], outDir: str
 }
 
 /**
- * Trains the mix models of `groups` (those not trained yet): in this process with one worker, or as
- * `grids jobs` child processes, one core each. Trainings resume from their checkpoints.
+ * Trains the mix models of `groups` (those not trained yet): in this process with one local worker,
+ * else as queue jobs (local child processes, one core each, or a Redis queue's workers). Trainings
+ * resume from their checkpoints.
  */
-export async function trainGroupModels(groups: DegradationId[][], recipe: Recipe, dirOf: (key: string) => string, queuePath: string, workers: number, log: (line: string) => void): Promise<void> {
+export async function trainGroupModels(groups: DegradationId[][], recipe: Recipe, dirOf: (key: string) => string, queuePath: string, target: JobsTarget, log: (line: string) => void): Promise<void> {
   const todo = groups.filter((g) => !existsSync(join(dirOf(groupKey(g)), 'model.ckpt')));
   if (!todo.length) return;
-  if (workers <= 1) {
+  if (!target.queue && target.workers <= 1) {
     for (const group of todo) {
       log(`training the mix model of {${group.join(', ')}} in ${dirOf(groupKey(group))}`);
       const trained = await train({ ...recipe, tasks: group, outDir: dirOf(groupKey(group)), resume: true }, { log });
@@ -104,10 +111,10 @@ export async function trainGroupModels(groups: DegradationId[][], recipe: Recipe
     }
     return;
   }
-  log(`training ${todo.map((g) => `{${g.join(', ')}}`).join(' and ')} in parallel (${Math.min(workers, todo.length)} processes)`);
+  log(`training ${todo.map((g) => `{${g.join(', ')}}`).join(' and ')} ${target.queue ? 'on the queue' : `in parallel (${Math.min(target.workers, todo.length)} processes)`}`);
   // Job ids allow letters, digits, '.', '_' and '-': '+' becomes '.'.
   await writeQueue(queuePath, todo.map((g) => ({ id: `train-${groupKey(g).replaceAll('+', '.')}`, args: trainArgsFor(recipe, g, dirOf(groupKey(g))) })));
-  const summary = await runQueue(queuePath, { workers });
+  const summary = await runJobs(queuePath, target);
   if (summary.interrupted) throw new Error('interrupted; run again to resume the trainings from their checkpoints');
   if (summary.failed.length || summary.blocked.length) {
     throw new Error(`trainings failed: ${[...summary.failed.map((f) => f.id), ...summary.blocked].join(', ')}; see the logs next to ${queuePath}`);
@@ -140,11 +147,14 @@ export async function verifyGroup(group: DegradationId[], options: SearchOptions
   }
   const log = options.log ?? console.log;
   const modelDir = modelDirOf(options, key);
-  await trainGroupModels([group], options.recipe, (k) => modelDirOf(options, k), join(options.outDir, 'queue.json'), 1, log);
+  await trainGroupModels([group], options.recipe, (k) => modelDirOf(options, k), join(options.outDir, 'queue.json'), { workers: 1, queue: options.queue }, log);
   const modelPath = join(modelDir, 'model.ckpt');
   const onnx = join(modelDir, 'model.onnx');
   await exportCheckpoint(modelPath, onnx);
-  const result = await evaluate({ models: [{ name: key, file: onnx }], images: options.valImages, tasks: group, seed: options.evalSeed, crop: options.crop });
+  const [result] = await evaluateAll(
+    [{ name: key.replaceAll('+', '.'), models: [{ name: key, file: onnx }], imagesDir: options.valImagesDir, images: options.valImages, tasks: group, seed: options.evalSeed, crop: options.crop }],
+    { queue: options.queue, queuePath: join(options.outDir, 'eval-queue.json') },
+  );
   const { perTask, deltaP } = dropsAgainstSingleTask(result, key, group, options.singleTaskPsnr);
   const record: VerificationRecord = { group, deltaP, perTask, model: modelPath, onnx, trainSeconds: await trainSecondsOf(modelDir), fineTunedFrom: options.recipe.init ?? null };
   await atomicWrite(memoPath, JSON.stringify(record, null, 2));
@@ -184,7 +194,7 @@ export async function runGroupSearch(options: SearchOptions): Promise<SearchOutc
     workers,
     known,
     answer: async (batch) => {
-      await trainGroupModels(batch.map(idsOf), options.recipe, (k) => modelDirOf(options, k), join(options.outDir, 'queue.json'), workers, log);
+      await trainGroupModels(batch.map(idsOf), options.recipe, (k) => modelDirOf(options, k), join(options.outDir, 'queue.json'), { workers, queue: options.queue }, log);
       const answers: number[] = [];
       for (const indices of batch) {
         const record = await verifyGroup(idsOf(indices), options);

@@ -8,9 +8,12 @@ import { DEGRADATION_TABLE } from '../../core/degradations/table';
 import { groupGgd } from '../../core/selection';
 import { parseManifest, type Manifest, type ModelInfo } from '../../core/manifest';
 import { averageOverTasks, centreCrop, evaluate, type EvalImage, type EvalResult } from '../eval/evaluate';
+import { evaluateAll, type EvalSpec } from '../eval/evaluate-jobs';
 import { atomicWrite, readImageFolder } from '../io/images';
 import { exportCheckpoint } from '../commands/export';
-import { runQueue, writeQueue } from '../jobs/runner';
+import { writeQueue } from '../jobs/runner';
+import { runJobs } from '../jobs/run-jobs';
+import type { RemoteQueueOptions } from '../queue/producer';
 import { createFeatureExtractor } from '../onnx/descriptor';
 import { loadSession, releaseSessions } from '../onnx/ort-node';
 import { featureOutputName } from '../onnx/writer';
@@ -48,6 +51,8 @@ export interface ZooOptions {
   work: string;
   out: string;
   workers: number;
+  /** Run the trainings on this Redis queue's workers (work is the shared folder) instead of local processes. */
+  queue?: RemoteQueueOptions | null;
   backend: BackendChoice;
   log: (line: string) => void;
   /** The command line, recorded in the report. */
@@ -207,7 +212,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       }),
     ]);
     const started = Date.now();
-    const summary = await runQueue(queuePath, { workers: o.workers });
+    const summary = await runJobs(queuePath, { workers: o.workers, queue: o.queue });
     timings.trainings = (timings.trainings ?? 0) + (Date.now() - started) / 1000;
     await saveTimings();
     if (summary.interrupted) throw new Error('interrupted; run grids zoo again to resume the trainings from their checkpoints');
@@ -290,15 +295,17 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   await saveTimings();
 
   // 4. Evaluation of the single-task models (each on its own degradation) and the baseline.
-  const evalCommon = { images: valImages, seed: preset.eval.seed, crop: preset.eval.crop };
+  // With a queue, these are `grids eval` jobs on its workers, run at once.
+  const evalCommon = { images: valImages, imagesDir: o.valImages, seed: preset.eval.seed, crop: preset.eval.crop };
+  const evaluateOnVal = (specs: Omit<EvalSpec, keyof typeof evalCommon>[]) =>
+    evaluateAll(specs.map((s) => ({ ...evalCommon, ...s })), { queue: o.queue, queuePath: join(work, 'eval', 'queue.json') });
   const single = await stage('eval-single', join(work, 'eval', 'single.json'), timings, log, async () => {
-    const perTask: EvalResult[] = [];
-    for (const t of tasks) perTask.push(await evaluate({ ...evalCommon, models: [{ name: t, file: onnxOf(`single-${t}`) }], tasks: [t] }));
+    const perTask = await evaluateOnVal(tasks.map((t) => ({ name: `single-${t}`, models: [{ name: t, file: onnxOf(`single-${t}`) }], tasks: [t] })));
     // One result with every single-task model, each scored on its own degradation.
     return { protocol: { ...perTask[0].protocol, tasks }, input: mergeInput(perTask, tasks), models: Object.assign({}, ...perTask.map((r) => r.models)) } as EvalResult;
   });
-  const baseline = await stage('eval-baseline', join(work, 'eval', 'baseline.json'), timings, log, () =>
-    evaluate({ ...evalCommon, models: [{ name: 'baseline', file: onnxOf('baseline') }], tasks }));
+  const baseline = await stage('eval-baseline', join(work, 'eval', 'baseline.json'), timings, log, async () =>
+    (await evaluateOnVal([{ name: 'baseline', models: [{ name: 'baseline', file: onnxOf('baseline') }], tasks }]))[0]);
   await saveTimings();
 
   // 5. The grouping search; verifications fine-tune from the baseline when the preset says so.
@@ -309,8 +316,8 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       : restorerRecipe(o);
     const outcome = await runGroupSearch({
       order: references.order, distances: references.matrices.symmetric, delta: preset.delta,
-      singleTaskPsnr: singleTaskPsnrFrom(single), recipe, valImages, evalSeed: preset.eval.seed, crop: preset.eval.crop,
-      outDir: join(work, 'search'), maxVerifications: preset.maxVerifications, workers: o.workers, log,
+      singleTaskPsnr: singleTaskPsnrFrom(single), recipe, valImages, valImagesDir: o.valImages, evalSeed: preset.eval.seed, crop: preset.eval.crop,
+      outDir: join(work, 'search'), maxVerifications: preset.maxVerifications, workers: o.workers, queue: o.queue, log,
     });
     return { ...outcome, verifications: outcome.verifications.map((v) => ({ ...v, group: v.group.map((i) => references.order[i]) })) };
   });
@@ -333,14 +340,17 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       if (v.group.length > 1 && !compared.some((g) => groupKey(g) === groupKey(v.group))) compared.push(v.group);
     }
     const dirOf = (key: string) => join(work, 'groups', key);
-    await trainGroupModels(compared, restorerRecipe(o), dirOf, join(work, 'groups', 'queue.json'), o.workers, log);
+    await trainGroupModels(compared, restorerRecipe(o), dirOf, join(work, 'groups', 'queue.json'), { workers: o.workers, queue: o.queue }, log);
     const singlePsnr = singleTaskPsnrFrom(single);
     const trained: FromScratchGroup[] = [];
-    for (const members of compared) {
+    for (const members of compared) await exportCheckpoint(join(dirOf(groupKey(members)), 'model.ckpt'), join(dirOf(groupKey(members)), 'model.onnx'));
+    const results = await evaluateOnVal(compared.map((members) => ({
+      name: `group-${groupKey(members).replaceAll('+', '.')}`, models: [{ name: groupKey(members), file: join(dirOf(groupKey(members)), 'model.onnx') }], tasks: members,
+    })));
+    for (const [i, members] of compared.entries()) {
       const key = groupKey(members);
       const onnx = join(dirOf(key), 'model.onnx');
-      await exportCheckpoint(join(dirOf(key), 'model.ckpt'), onnx);
-      const result = await evaluate({ ...evalCommon, models: [{ name: key, file: onnx }], tasks: members });
+      const result = results[i];
       const { perTask, deltaP } = dropsAgainstSingleTask(result, key, members, singlePsnr);
       const fineTuned = search.records[key];
       trained.push({ members, onnx, inPartition: multi.some((g) => groupKey(g) === key), deltaP, perTask, fineTunedDeltaP: fineTuned?.deltaP ?? null });
@@ -352,8 +362,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const groupFile = (members: DegradationId[]) => (members.length === 1 ? onnxOf(`single-${members[0]}`) : groupModels.files[groupKey(members)]);
   const groups = partition.map((members, i) => ({ id: `group-${i + 1}`, members, file: groupFile(members) }));
   const grids = await stage('eval-grids', join(work, 'eval', 'grids.json'), timings, log, async () => {
-    const perGroup: EvalResult[] = [];
-    for (const g of groups) perGroup.push(await evaluate({ ...evalCommon, models: [{ name: g.id, file: g.file }], tasks: g.members }));
+    const perGroup = await evaluateOnVal(groups.map((g) => ({ name: g.id, models: [{ name: g.id, file: g.file }], tasks: g.members })));
     // Per degradation, the score of the group model that serves it: the GRIDS row of Table 1.
     const perTask = Object.fromEntries(groups.flatMap((g, i) => g.members.map((d) => [d, perGroup[i].models[g.id].perTask[d]!])));
     return {
@@ -424,7 +433,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const routerTraining = await stage('router', join(routerWork, 'stage.json'), timings, log, async () =>
     trainRouterStage({
       images: o.images, work: routerWork, heldOut: (await gainTableImages()).map((i) => i.name), draws: preset.router.draws, seed: preset.seed + 1,
-      hyper: { hidden: preset.router.hidden, epochs: preset.router.epochs }, workers: o.workers, log,
+      hyper: { hidden: preset.router.hidden, epochs: preset.router.epochs }, workers: o.workers, queue: o.queue, log,
     }));
   await saveTimings();
   const routerCrops = (sources?: Parameters<typeof measureRouterCrops>[0]['sources']) => async (images: EvalImage[]) => {
