@@ -85,6 +85,14 @@ console.log(`bench:web — ${width}×${height} (${megapixels.toFixed(2)} MP) JPE
 // Node: onnxruntime-node, the CLI's own tiled restoration and analysis.
 const nodeRestoreSession = await ort.InferenceSession.create(bytes[group.model.file], { intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
 const nodeRestore = median(await timed(() => restoreImage(nodeRestoreSession, photo, { tile, overlap }), runs));
+// Where the gap comes from: the same graph natively without the x86-only NCHWc layout transform
+// ('extended' and 'basic' skip it), i.e. with the convolution kernels the wasm build also has.
+const nodeByLevel: Record<string, number> = {};
+for (const level of ['extended', 'basic'] as const) {
+  const session = await ort.InferenceSession.create(bytes[group.model.file], { intraOpNumThreads: threads, graphOptimizationLevel: level });
+  nodeByLevel[level] = median(await timed(() => restoreImage(session, photo, { tile, overlap }), runs));
+  await session.release();
+}
 const nodeDescriptor = await ort.InferenceSession.create(bytes[manifest.descriptor.file], { intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
 const extract = createFeatureExtractor(nodeDescriptor, manifest.descriptor.layer);
 const nodeRouter = manifest.router ? await ort.InferenceSession.create(bytes[manifest.router.file], { intraOpNumThreads: threads, graphOptimizationLevel: 'all' }) : null;
@@ -152,6 +160,9 @@ try {
   row('onnxruntime-node (CLI restoreImage)', nodeRestore);
   row('onnxruntime-web, app (client.restore)', webRestore);
   console.log(`  node_ms / web_ms = ${(nodeRestore / webRestore).toFixed(2)}   (aim ≥ 0.5)`);
+  for (const [level, ms] of Object.entries(nodeByLevel)) {
+    row(`onnxruntime-node, level '${level}' (no NCHWc)`, ms, `   node/web ${(ms / webRestore).toFixed(2)}`);
+  }
   console.log('(b) app overhead');
   row('bare onnxruntime-web session over the tiles', bare);
   row('app: decode, tiles, blend, encode, messages', webRestore);

@@ -15,7 +15,7 @@ import { info, integer, positiveNumber, printJson } from '../options';
 import { formatSeconds } from '../progress';
 import { queueOptionsCommand, remoteQueueFrom, type QueueCliOptions } from '../queue/cli-options';
 import { queueUrlFrom } from '../queue/connection';
-import { queueStatus, type JobStatusRow } from '../queue/runs';
+import type { JobStatusRow } from '../queue/runs';
 
 const QUEUE_HELP = `
 Queue file (JSON):
@@ -115,7 +115,7 @@ export function registerJobs(program: Command): void {
       // `grids jobs` has a --queue of its own, which commander gives the option to.
       const url = queueUrlFrom(opts.queue ?? (command.parent?.opts() as { queue?: string } | undefined)?.queue);
       if (!url) throw new Error('grids jobs status needs --queue redis://host:port (or GRIDS_QUEUE)');
-      const rows = await queueStatus(url);
+      const rows = await (await import('../queue/runs')).queueStatus(url);
       info(rows.length ? queueStatusTable(rows) : 'the queue holds no job');
       printJson(rows);
     });

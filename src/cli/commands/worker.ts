@@ -2,7 +2,6 @@ import { Command, Option } from 'commander';
 import { BACKEND_CHOICES } from '../tf/backend';
 import { info, integer, positiveNumber } from '../options';
 import { queueUrlFrom } from '../queue/connection';
-import { runQueueWorker } from '../queue/worker';
 
 export function registerWorker(program: Command): void {
   program
@@ -16,6 +15,7 @@ export function registerWorker(program: Command): void {
     .action(async (opts: { queue?: string; work: string; concurrency: number; backend?: string; lockSeconds: number }) => {
       const url = queueUrlFrom(opts.queue);
       if (!url) throw new Error('grids worker needs --queue redis://host:port (or GRIDS_QUEUE)');
+      const { runQueueWorker } = await import('../queue/worker');
       const { reason } = await runQueueWorker({ url, work: opts.work, concurrency: opts.concurrency, backend: opts.backend, lockSeconds: opts.lockSeconds, log: (line) => info(`${new Date().toISOString()} ${line}`) });
       info(`worker stopped: ${reason}`);
       if (!['SIGINT', 'SIGTERM', 'aborted'].includes(reason)) process.exitCode = 2;

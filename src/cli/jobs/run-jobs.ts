@@ -1,6 +1,6 @@
 import { info } from '../options';
 import { createProgress, formatSeconds, type Progress } from '../progress';
-import { runQueueOnRedis, type RemoteQueueOptions } from '../queue/producer';
+import type { RemoteQueueOptions } from '../queue/producer';
 import { runQueue, type QueueEvent, type QueueSummary } from './runner';
 
 /** Where a queue file's jobs run: local child processes, or a Redis queue's workers. */
@@ -22,8 +22,9 @@ export async function runJobs(queuePath: string, target: JobsTarget, o: RunJobsO
   const reporter = o.onEvent ? null : jobsReporter(queuePath, target);
   const onEvent = o.onEvent ?? reporter!.onEvent;
   try {
+    // Loaded only when asked for: a local run needs no Redis client.
     return target.queue
-      ? await runQueueOnRedis(queuePath, { remote: target.queue, onEvent, signal: o.signal, log: info })
+      ? await (await import('../queue/producer')).runQueueOnRedis(queuePath, { remote: target.queue, onEvent, signal: o.signal, log: info })
       : await runQueue(queuePath, { workers: target.workers, onEvent, graceSeconds: o.graceSeconds, signal: o.signal });
   } finally {
     reporter?.stop();

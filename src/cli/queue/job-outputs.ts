@@ -14,10 +14,11 @@ function optionValue(args: readonly string[], flag: string): string | undefined 
  * Whether a job's output already exists and validates, so that a job delivered again (at least
  * once) is not run again (exactly-once results):
  * - train: a final model.ckpt that loads, with the requested number of steps, and no unfinished run;
- * - export: the .onnx is there and not older than its checkpoint.
- * Other kinds always run (they resume on their own).
+ * - export: the .onnx is there and not older than its checkpoint;
+ * - eval: eval.json is in --out and not older than any model it scores.
+ * null for router data, whose output cannot be told from here (it resumes on its own).
  */
-export async function jobOutputDone(kind: JobKindName, args: readonly string[], work: string): Promise<boolean> {
+export async function jobOutputDone(kind: JobKindName, args: readonly string[], work: string): Promise<boolean | null> {
   const paths: string[] = [];
   visitJobArgs(kind, args, (path) => paths.push(confinedPath(work, path, 'path')));
   if (kind === 'train') {
@@ -37,5 +38,12 @@ export async function jobOutputDone(kind: JobKindName, args: readonly string[], 
     const [c, o] = await Promise.all([stat(checkpoint), stat(onnx)]);
     return o.size > 0 && o.mtimeMs >= c.mtimeMs;
   }
-  return false;
+  if (kind === 'eval') {
+    const out = optionValue(args, '--out');
+    const models = optionValue(args, '--models')!.split(',').map((e) => confinedPath(work, e.slice(e.indexOf('=') + 1), '--models'));
+    if (!out || !models.every((m) => existsSync(m))) return false;
+    const result = await stat(join(confinedPath(work, out, '--out'), 'eval.json')).catch(() => null);
+    return result !== null && (await Promise.all(models.map((m) => stat(m)))).every((m) => m.mtimeMs <= result.mtimeMs);
+  }
+  return null;
 }

@@ -178,12 +178,14 @@ export async function runQueueOnRedis(queuePath: string, o: RunOnQueueOptions): 
     for (const t of tracked.values()) {
       const existing = await Job.fromId(bull, t.jobId);
       const state = existing ? await existing.getState() : null;
-      if (state === 'completed' || (await jobOutputDone(t.kind, t.payload.args, work))) {
+      const outputDone = await jobOutputDone(t.kind, t.payload.args, work);
+      if (outputDone === true || (outputDone === null && state === 'completed')) {
         t.state = 'done';
         skipped.push(t.job.id);
         emit({ type: 'skip', id: t.job.id, argsChanged: false });
-      } else if (state === 'failed' || state === 'unknown') {
-        await existing!.remove(); // a new run gives a failed job its attempts again
+      } else if (state === 'completed' || state === 'failed' || state === 'unknown') {
+        // A new run gives a failed job its attempts again, and redoes one whose output is gone.
+        await existing!.remove();
       } else if (existing) {
         t.state = 'queued';
         t.attemptsSeen = existing.attemptsStarted ?? 0;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -253,7 +253,7 @@ describe('grids on a Redis queue (a real redis-server)', () => {
     expect(wrong.stderr).toMatch(/--queue must start with redis:\/\/ or rediss:\/\/ \(TLS\), got "http:\/\/"/);
   }, 60_000);
 
-  it('a worker whose --work is not the producer\'s folder refuses to run and says so', async () => {
+  it('a worker whose --work is not the producer\'s folder refuses to run and says so; a rerun skips a job whose output is valid and redoes one whose output is gone', async () => {
     const work = await tempDir('grids-queue-work-');
     const other = await tempDir('grids-queue-other-');
     const images = await makeImageFolder(2, 64, 6);
@@ -268,6 +268,19 @@ describe('grids on a Redis queue (a real redis-server)', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(join(work, 'runs', 'solo', 'model.ckpt'))).toBe(true);
     expect(existsSync(join(other, 'runs'))).toBe(false);
+
+    // Run again: the output is there and valid, so nothing runs. Without it, the job runs again.
+    const runs = async () => ((await readFile(join(work, 'logs', 'solo.log'), 'utf8')).match(/grids train/g) ?? []).length;
+    const before = await runs();
+    const again = await runCli(['jobs', join(work, 'q.json'), '--queue', redis.url]);
+    expect((JSON.parse(again.stdout) as QueueSummary).skipped).toEqual(['solo']);
+    expect(await runs()).toBe(before);
+    await rm(join(work, 'runs', 'solo', 'model.ckpt'));
+    const redo = await runCli(['jobs', join(work, 'q.json'), '--queue', redis.url]);
+    expect(redo.code, redo.stderr).toBe(0);
+    expect((JSON.parse(redo.stdout) as QueueSummary).skipped).toEqual([]);
+    expect(await runs()).toBe(before + 1);
+    expect(existsSync(join(work, 'runs', 'solo', 'model.ckpt'))).toBe(true);
     await stopWorkers();
   }, 120_000);
 });

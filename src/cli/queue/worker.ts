@@ -92,7 +92,7 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ reason: s
       throw new Error(`worker ${name}: ${message}`);
     }
     const started = Date.now();
-    if (await jobOutputDone(payload.kind, payload.args, work)) {
+    if ((await jobOutputDone(payload.kind, payload.args, work)) === true) {
       o.log(`job ${payload.id}: its output is there already; not run again`);
       return { host: hostname(), seconds: 0, skipped: true };
     }
