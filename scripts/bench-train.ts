@@ -2,9 +2,11 @@
  * npm run bench:train — training throughput (GFLOP/s, forward + backward ≈ 3 forward passes,
  * data sampling included) of `srresnet` at two sizes on each tfjs backend that starts here, then
  * the wall-time speed-up of `grids jobs` with 2 workers over 1 on two identical trainings.
- * Figures from one run on a shared machine: compare within a run, not across runs.
+ * `--backend <name>` measures that backend only. Figures from one run on a shared machine: compare
+ * within a run, not across runs.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeImageFolder } from '../src/cli/test-support';
@@ -12,6 +14,9 @@ import { runQueue, writeQueue } from '../src/cli/jobs/runner';
 import { selectBackend, type BackendChoice } from '../src/cli/tf/backend';
 import { train } from '../src/cli/train/trainer';
 
+// --backend <name>: only that backend (e.g. webgpu on a GPU machine with the `webgpu` Dawn package).
+const { values: options } = parseArgs({ options: { backend: { type: 'string' } } });
+const backends = (options.backend ? [options.backend] : ['tensorflow', 'webgpu', 'wasm', 'cpu']) as BackendChoice[];
 const images = await makeImageFolder(6, 128);
 const sizes = [
   { label: 'w16 d2, batch 8 × 32²', width: 16, depth: 2, batch: 8, patch: 32 },
@@ -19,7 +24,7 @@ const sizes = [
 ];
 const log = () => {};
 
-for (const backend of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as BackendChoice[]) {
+for (const backend of backends) {
   try {
     await selectBackend(backend);
   } catch (error) {

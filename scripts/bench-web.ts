@@ -15,40 +15,13 @@
  *   GRIDS_HARNESS_PREBUILT=1 npm run bench:web   # reuse .tmp/e2e-harness
  */
 import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
 import * as ort from 'onnxruntime-node';
 import { analyseImage, routerOnPatches } from '../src/core/analysis';
-import { degrade } from '../src/core/degradations/registry';
-import { generateTestScene } from '../src/core/degradations/test-scenes';
-import { toRgba8 } from '../src/core/image';
-import { parseManifest } from '../src/core/manifest';
-import { planTiles } from '../src/core/tiling';
 import { createFeatureExtractor } from '../src/cli/onnx/descriptor';
 import { ortCentredGram, ortRouter, restoreImage } from '../src/cli/onnx/ort-node';
-import { chromiumPath } from '../playwright.config';
-import { ROOT, startHarness } from '../e2e/fixtures/harness-server';
-import type { WireImage } from '../e2e/harness/harness';
+import { browserBenchSetup, openHarnessPage } from './bench-browser-setup';
 
-const { values: args } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '3' },
-    size: { type: 'string', default: '1152x864' },
-    group: { type: 'string' },
-    tile: { type: 'string', default: '256' },
-    overlap: { type: 'string', default: '16' },
-    models: { type: 'string', default: 'public/models' },
-    port: { type: 'string', default: '4182' },
-  },
-});
-
-const runs = Number(args.runs);
-const [width, height] = args.size!.split('x').map(Number);
-const tile = Number(args.tile);
-const overlap = Number(args.overlap);
-const megapixels = (width * height) / 1e6;
+const { runs, width, height, tile, overlap, megapixels, port, manifestJson, manifest, group, bytes, photo, wire, tiles } = await browserBenchSetup({ port: '4182' });
 const threads = availableParallelism();
 
 const median = (xs: number[]) => {
@@ -66,19 +39,6 @@ async function timed<T>(fn: () => Promise<T>, count: number): Promise<number[]> 
   }
   return times;
 }
-
-// The zoo and the photo.
-const modelsDir = join(ROOT, args.models!);
-const manifestJson = JSON.parse(await readFile(join(modelsDir, 'manifest.json'), 'utf8'));
-const manifest = parseManifest(manifestJson);
-const group = manifest.groups.find((g) => g.id === (args.group ?? manifest.groups[0].id));
-if (!group) throw new Error(`no group "${args.group}" in ${modelsDir}; it has ${manifest.groups.map((g) => g.id).join(', ')}`);
-const files = [...new Set([manifest.descriptor.file, ...(manifest.router ? [manifest.router.file] : []), group.model.file])];
-const bytes = Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(join(modelsDir, f))] as const)));
-const photo = degrade(generateTestScene({ width, height, seed: 11 }), 'jpeg', 11).image;
-const rgba = toRgba8(photo);
-const wire: WireImage = { width, height, rgba: Buffer.from(rgba.buffer).toString('base64') };
-const tiles = planTiles(width, height, { tile, overlap }).length;
 
 console.log(`bench:web — ${width}×${height} (${megapixels.toFixed(2)} MP) JPEG-degraded scene, ${group.id} (${group.model.arch} w${group.model.width} d${group.model.depth}), tile ${tile}/${overlap} (${tiles} tiles), ${threads} threads, ${runs} timed runs after a warm-up (median)`);
 
@@ -102,18 +62,8 @@ await nodeDescriptor.release();
 await nodeRouter?.release();
 
 // Web: headless Chromium, wasm only.
-const server = await startHarness(Number(args.port));
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const { page, close } = await openHarnessPage(port);
 try {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
-  // tsx (esbuild keepNames) wraps named functions in __name(); functions sent to the page need it.
-  await page.addInitScript('globalThis.__name = (fn) => fn');
-  await page.goto(server.url);
-  await page.locator('#harness-status', { hasText: 'ready' }).waitFor({ timeout: 60_000 });
   const models = Object.fromEntries(Object.entries(bytes).map(([f, b]) => [f, b.toString('base64')]));
   const web = await page.evaluate(
     async ({ manifestJson, models, wire, groupId, modelFile, tile, overlap, runs }) => {
@@ -121,16 +71,7 @@ try {
       const threads = self.crossOriginIsolated ? navigator.hardwareConcurrency : 1;
       const client = await h.configure(manifestJson, models, { preferWebgpu: false, wasmThreads: threads, tile, overlap });
       const image = h.image(wire);
-      const time = async (fn: () => Promise<unknown>) => {
-        await fn();
-        const times: number[] = [];
-        for (let i = 0; i < runs; i++) {
-          const start = performance.now();
-          await fn();
-          times.push(performance.now() - start);
-        }
-        return times;
-      };
+      const time = (fn: () => Promise<unknown>) => h.timed(fn, runs);
       let backend = '';
       const restore = await time(async () => {
         const result = await client.restore(image, { kind: 'group', id: groupId }, () => undefined);
@@ -179,6 +120,5 @@ try {
   console.log(`  web: ${(webAnalysis / megapixels / 1000).toFixed(3)} s/MP (aim ≤ 0.6), ${((100 * webAnalysis) / webRestore).toFixed(1)} % of the restore time (aim ≤ 10 %)`);
   console.log(`\nraw (ms): web restore ${web.restore.map((t) => t.toFixed(0)).join(', ')}; bare ${web.bare.map((t) => t.toFixed(0)).join(', ')}; web analysis ${web.analysis.map((t) => t.toFixed(0)).join(', ')}`);
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }

@@ -44,6 +44,17 @@ const harness = {
     await client.configure(parseManifest(manifestJson), files, settings);
     return client;
   },
+  /** The benchmarks' timing: one warm-up call (sessions, first allocations), then `runs` timed calls (ms). */
+  async timed(fn: () => Promise<unknown>, runs: number): Promise<number[]> {
+    await fn();
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await fn();
+      times.push(performance.now() - start);
+    }
+    return times;
+  },
   image(wire: WireImage): ImagePayload {
     return { width: wire.width, height: wire.height, rgba: new Uint8ClampedArray(fromBase64(wire.rgba)) };
   },

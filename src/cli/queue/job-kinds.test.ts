@@ -87,5 +87,7 @@ describe('queue job kinds', () => {
     expect(jobPayloadSchema.safeParse({ ...payload, args: ['train', 'a\u0000b'] }).success).toBe(false);
     expect(jobPayloadSchema.safeParse({ ...payload, id: '../x' }).success).toBe(false);
     expect(jobPayloadSchema.safeParse({ ...payload, workId: 'not-a-uuid' }).success).toBe(false);
+    expect(jobPayloadSchema.safeParse({ ...payload, log: 'runs/a/model.ckpt' }).success).toBe(false);
+    expect(jobPayloadSchema.safeParse({ ...payload, log: 'search/logs/train-a.log' }).success).toBe(true);
   });
 });

@@ -81,8 +81,8 @@ export const jobPayloadSchema = z.object({
   kind: z.enum(JOB_KIND_NAMES as [JobKindName, ...JobKindName[]]),
   /** The grids command line; its paths are relative to the work folder. */
   args: z.array(safeString).min(1).max(256),
-  /** The job's log file, relative to the work folder. */
-  log: safeString,
+  /** The job's log file, relative to the work folder: a .log file in a logs/ folder, nothing else. */
+  log: safeString.regex(/(^|\/)logs\/[A-Za-z0-9][A-Za-z0-9._-]*\.log$/, 'must be a .log file in a logs/ folder'),
 }).strict();
 
 export type JobPayload = z.infer<typeof jobPayloadSchema>;

@@ -134,8 +134,15 @@ export async function runQueueOnRedis(queuePath: string, o: RunOnQueueOptions): 
 
   const bull = new Queue(QUEUE_NAME, { connection: target.connection, prefix: QUEUE_PREFIX });
   bull.on('error', () => {}); // ioredis reconnects; the poll below simply waits
+  // The record keeps the jobs of earlier runs of the same queue file (a stage that writes its queue
+  // file anew for each batch), so that `grids jobs status` lists them all.
+  const runsKey = `${QUEUE_PREFIX}:${RUNS_KEY}`;
+  let client: Awaited<ReturnType<typeof bull.getBackend>['client']>;
+  let earlier: RunRecord['jobs'];
   try {
     await connected(bull, target);
+    client = await bull.getBackend().client;
+    earlier = await client.hgetall(runsKey).then((all) => (all[runKey] ? (JSON.parse(all[runKey]) as RunRecord).jobs : []));
   } catch (error) {
     await bull.close();
     throw error;
@@ -155,11 +162,6 @@ export async function runQueueOnRedis(queuePath: string, o: RunOnQueueOptions): 
   o.signal?.addEventListener('abort', onAbort);
   if (o.signal?.aborted) stopping = true;
 
-  // The record keeps the jobs of earlier runs of the same queue file (a stage that writes its queue
-  // file anew for each batch), so that `grids jobs status` lists them all.
-  const runsKey = `${QUEUE_PREFIX}:${RUNS_KEY}`;
-  const client = await bull.getBackend().client;
-  const earlier = await client.hgetall(runsKey).then((all) => (all[runKey] ? (JSON.parse(all[runKey]) as RunRecord).jobs : []));
   const record = async () => {
     const jobs = [...tracked.values()].map((t) => ({
       id: t.job.id, jobId: t.jobId, kind: t.kind, state: t.state,
