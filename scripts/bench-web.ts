@@ -2,11 +2,13 @@
  * npm run bench:web — the inference worker in headless Chromium on wasm (no WebGPU flag) on a
  * ~1 MP degraded photo, against onnxruntime-node on the same ONNX file, image and tiles:
  *
- *   (a) restoration ms per megapixel, web (the app's client + worker) vs node; aim node/web ≥ 0.5
+ *   (a) restoration ms per megapixel, web (the app's client + worker) vs node; aim node/web ≥ 0.5;
+ *       also node at graph levels 'extended' and 'basic' (no NCHWc layout, which the wasm build lacks)
  *   (b) the app's whole restore call vs a bare onnxruntime-web session over the same tiles
  *       (same threads, tensors prepared beforehand); aim app/bare ≤ 1.15
  *   (c) analysis (descriptor + DDR statistic + KL + router) ms per megapixel; aim ≤ 0.6 s/MP and ≤ 10 % of
  *       the restore time
+ *   (d) levers: the app's restore with 1 wasm thread, and with tiles twice and half as large
  *
  * It builds and serves the e2e worker harness (e2e/fixtures/vite.harness.config.ts: the app's Vite
  * config, the real client and worker, one test page), prints figures and asserts nothing.
@@ -86,7 +88,17 @@ try {
       });
       const bare = await h.bareTiles(models[modelFile], 'wasm', wire, tile, overlap, runs);
       const breakdown = await h.engineBreakdown(manifestJson, models, wire, groupId, tile, overlap, runs);
-      return { restore, analysis, descriptor: descriptorTimes.slice(1), router: routerTimes.slice(1), bare: bare.times, breakdown, backend, threads, isolated: self.crossOriginIsolated };
+      // Levers, each the app's whole restore with one setting changed.
+      const levers: { label: string; times: number[] }[] = [];
+      for (const lever of [
+        { label: '1 wasm thread', wasmThreads: 1, tile },
+        { label: `tile ${tile * 2}`, wasmThreads: threads, tile: tile * 2 },
+        { label: `tile ${tile / 2}`, wasmThreads: threads, tile: tile / 2 },
+      ]) {
+        const variant = await h.configure(manifestJson, models, { preferWebgpu: false, wasmThreads: lever.wasmThreads, tile: lever.tile, overlap });
+        levers.push({ label: lever.label, times: await time(() => variant.restore(image, { kind: 'group', id: groupId }, () => undefined)) });
+      }
+      return { levers, restore, analysis, descriptor: descriptorTimes.slice(1), router: routerTimes.slice(1), bare: bare.times, breakdown, backend, threads, isolated: self.crossOriginIsolated };
     },
     { manifestJson, models, wire, groupId: group.id, modelFile: group.model.file, tile, overlap, runs },
   );
@@ -118,6 +130,8 @@ try {
   console.log(`  in the worker: ${webDescriptor.toFixed(0)} ms inside the descriptor's session runs, ${webRouter.toFixed(0)} ms the router (patch features, tone cues and its session run), ${(webAnalysis - webDescriptor - webRouter).toFixed(0)} ms the rest (decode, crops, Gram PCA, GGD fit, KL, messages)`);
   row('onnxruntime-node (CLI analyseImage)', nodeAnalysis);
   console.log(`  web: ${(webAnalysis / megapixels / 1000).toFixed(3)} s/MP (aim ≤ 0.6), ${((100 * webAnalysis) / webRestore).toFixed(1)} % of the restore time (aim ≤ 10 %)`);
+  console.log(`(d) levers: the app's restore with one setting changed (${tile} px tiles and ${web.threads} threads above)`);
+  for (const lever of web.levers) row(lever.label, median(lever.times), `   × ${(median(lever.times) / webRestore).toFixed(2)}`);
   console.log(`\nraw (ms): web restore ${web.restore.map((t) => t.toFixed(0)).join(', ')}; bare ${web.bare.map((t) => t.toFixed(0)).join(', ')}; web analysis ${web.analysis.map((t) => t.toFixed(0)).join(', ')}`);
 } finally {
   await close();
