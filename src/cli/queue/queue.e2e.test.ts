@@ -72,6 +72,32 @@ const trainArgs = (images: string, out: string, steps: number, tasks = 'jpeg') =
   '--batch', '2', '--patch', '16', '--backend', 'wasm', '--checkpoint-every', '5', '--log-every', '5', '--seed', '3', '--resume',
 ];
 
+const LONG_STEPS = 2000;
+
+/** One 2000-step training (about 12 s here) on the queue, a worker with 2-second locks, and its producer. */
+async function startLongTraining(name: string, seed: number) {
+  const images = await makeImageFolder(3, 64, seed);
+  const work = await tempDir(`grids-queue-${name}-`);
+  await writeFile(join(work, 'q.json'), JSON.stringify({ jobs: [{ id: 'long', args: trainArgs(images, 'runs/long', LONG_STEPS) }] }));
+  const worker = startWorker(work, '--lock-seconds', '2');
+  const producer = startCli(['jobs', join(work, 'q.json'), '--queue', redis.url]);
+  const queue = bullQueue();
+  const pastStep = (step: number) => until(`the training to pass step ${step}`, async () => {
+    const running = (await queue.getJobs(['active'])).find((j) => j.data.id === 'long');
+    return running && ((running.progress as Partial<JobProgress>).done ?? 0) >= step ? running : null;
+  });
+  return { images, work, worker, producer, queue, pastStep };
+}
+
+/** The queued training's weights against an uninterrupted `grids train` with the same arguments: byte-equal. */
+async function expectUninterruptedWeights(images: string, work: string): Promise<void> {
+  const reference = await tempDir('grids-queue-reference-');
+  const uninterrupted = await runCli([...trainArgs(images, join(reference, 'long'), LONG_STEPS)]);
+  expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
+  const [got, want] = [await weightsUnder(join(work, 'runs')), await weightsUnder(reference)];
+  expect(got.get('long/model.ckpt')!.equals(want.get('long/model.ckpt')!)).toBe(true);
+}
+
 describe('grids on a Redis queue (a real redis-server)', () => {
   beforeAll(async () => {
     redis = await startLocalRedis();
@@ -122,21 +148,10 @@ describe('grids on a Redis queue (a real redis-server)', () => {
   }, 600_000);
 
   it('kill -9 of a worker in the middle of a training: another worker finishes it, with exactly the weights of an uninterrupted run', async () => {
-    const images = await makeImageFolder(3, 64, 4);
-    const work = await tempDir('grids-queue-kill-');
-    const reference = await tempDir('grids-queue-ref-');
-    const steps = 2000;
-    await writeFile(join(work, 'q.json'), JSON.stringify({ jobs: [{ id: 'long', args: trainArgs(images, 'runs/long', steps) }] }));
-    const first = startWorker(work, '--lock-seconds', '2');
-    const producer = startCli(['jobs', join(work, 'q.json'), '--queue', redis.url]);
-    const queue = bullQueue();
+    const { images, work, worker: first, producer, queue, pastStep } = await startLongTraining('kill', 4);
     try {
       // Wait until the training is well under way, then kill its worker (not the training itself).
-      const job = await until('the training to pass step 200', async () => {
-        const jobs = await queue.getJobs(['active']);
-        const running = jobs.find((j) => j.data.id === 'long');
-        return running && ((running.progress as Partial<JobProgress>).done ?? 0) >= 200 ? running : null;
-      });
+      const job = await pastStep(200);
       expect(job.processedBy).toBe(`${(job.progress as JobProgress).host}:${first.child.pid}`);
       first.child.kill('SIGKILL');
       await first.done;
@@ -150,11 +165,7 @@ describe('grids on a Redis queue (a real redis-server)', () => {
       const log = await readFile(join(work, 'logs', 'long.log'), 'utf8');
       expect(log.match(/=== long attempt/g)!.length).toBe(2);
       expect(log).toMatch(/saved a checkpoint at step \d+/); // the orphaned training stopped when its worker died
-
-      const uninterrupted = await runCli([...trainArgs(images, join(reference, 'long'), steps)]);
-      expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
-      const [got, want] = [await weightsUnder(join(work, 'runs')), await weightsUnder(reference)];
-      expect(got.get('long/model.ckpt')!.equals(want.get('long/model.ckpt')!)).toBe(true);
+      await expectUninterruptedWeights(images, work);
     } finally {
       await queue.close();
       await stopWorkers();
@@ -184,6 +195,26 @@ describe('grids on a Redis queue (a real redis-server)', () => {
     }
     const logs = (await stopWorkersAndRead()).join('\n');
     expect(logs).toMatch(/queue connection: /);
+  }, 300_000);
+
+  it('Redis out of reach for longer than the lock: the worker stops its copy at a checkpoint, the job is taken up again and ends as if uninterrupted', async () => {
+    const { images, work, worker, producer, queue, pastStep } = await startLongTraining('lock', 7);
+    try {
+      await pastStep(200);
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 5000));
+      await redis.start();
+      const result = await producer.done;
+      expect(result.code, result.stderr).toBe(0);
+      const log = await readFile(join(work, 'logs', 'long.log'), 'utf8');
+      expect(log.match(/^done: 2000 steps/gm)?.length ?? 0).toBe(1);
+      await expectUninterruptedWeights(images, work);
+      worker.child.kill('SIGTERM');
+      expect((await worker.done).stderr).toMatch(/lost the lock of job .*stopping it at a checkpoint/);
+    } finally {
+      await queue.close();
+      await stopWorkers();
+    }
   }, 300_000);
 
   it('a job that always fails is attempted the configured number of times, reported once with its error, and its dependants are blocked', async () => {

@@ -48,7 +48,7 @@ export async function queueStatus(url: string): Promise<JobStatusRow[]> {
     for (const job of await queue.getJobs([...JOB_STATES])) if (job?.id) jobs.set(job.id, job);
     const rows: JobStatusRow[] = [];
     const row = async (queueFile: string | null, id: string, job: Job): Promise<JobStatusRow> => {
-      const progress = (typeof job.progress === 'object' ? job.progress : {}) as Partial<JobProgress>;
+      const progress = (job.progress && typeof job.progress === 'object' ? job.progress : {}) as Partial<JobProgress>;
       const state = await job.getState();
       const running = state === 'active';
       return {

@@ -122,7 +122,8 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ reason: s
       Object.assign(progress, { done: message.done, total: message.total, eta: message.done > 0 ? (elapsed / message.done) * (message.total - message.done) : null });
       void job.updateProgress({ ...progress }).catch(() => {});
     });
-    const onAbort = () => child.kill('SIGTERM'); // the lock was lost: the job will be delivered again
+    // Cancelled when its lock is lost (below): stop at a checkpoint, since another worker now has the job.
+    const onAbort = () => child.kill('SIGTERM');
     abort?.addEventListener('abort', onAbort);
     const { code, signal, error } = await new Promise<{ code: number | null; signal: string | null; error?: Error }>((done) => {
       child.once('error', (error) => done({ code: null, signal: null, error }));
@@ -164,6 +165,14 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ reason: s
     const message = error.message;
     if (message !== lastError) o.log(`queue connection: ${message}`);
     lastError = message;
+  });
+  // A lock that could not be renewed belongs to nobody now, and the stalled check will hand the job to
+  // another worker: stop this copy, so that two trainings never write the same folder.
+  worker.on('lockRenewalFailed', (jobIds: string[]) => {
+    for (const id of jobIds) {
+      o.log(`lost the lock of job ${id} (was Redis out of reach for over ${o.lockSeconds} s?): stopping it at a checkpoint; another worker will take it over`);
+      worker.cancelJob(id, 'lock lost');
+    }
   });
   worker.on('ready', () => {
     if (lastError) o.log('queue connection: back');
