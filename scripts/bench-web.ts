@@ -21,6 +21,7 @@ import * as ort from 'onnxruntime-node';
 import { analyseImage, routerOnPatches } from '../src/core/analysis';
 import { createFeatureExtractor } from '../src/cli/onnx/descriptor';
 import { ortCentredGram, ortRouter, restoreImage } from '../src/cli/onnx/ort-node';
+import { timed } from '../e2e/harness/timing';
 import { browserBenchSetup, openHarnessPage } from './bench-browser-setup';
 
 const { runs, width, height, tile, overlap, megapixels, port, manifestJson, manifest, group, bytes, photo, wire, tiles } = await browserBenchSetup({ port: '4182' });
@@ -30,17 +31,6 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-
-async function timed<T>(fn: () => Promise<T>, count: number): Promise<number[]> {
-  await fn(); // warm-up: session creation, first-run allocations
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  return times;
-}
 
 console.log(`bench:web — ${width}×${height} (${megapixels.toFixed(2)} MP) JPEG-degraded scene, ${group.id} (${group.model.arch} w${group.model.width} d${group.model.depth}), tile ${tile}/${overlap} (${tiles} tiles), ${threads} threads, ${runs} timed runs after a warm-up (median)`);
 

@@ -8,6 +8,7 @@ import { parseManifest } from '../../src/core/manifest';
 import { createInferenceClient, type InferenceClient } from '../../workers/inference/client';
 import type { Backend, ImagePayload } from '../../workers/inference/contract';
 import type { ProbeWorkerApi } from './probe.worker';
+import { timed } from './timing';
 
 function fromBase64(text: string): ArrayBuffer {
   const binary = atob(text);
@@ -44,17 +45,8 @@ const harness = {
     await client.configure(parseManifest(manifestJson), files, settings);
     return client;
   },
-  /** The benchmarks' timing: one warm-up call (sessions, first allocations), then `runs` timed calls (ms). */
-  async timed(fn: () => Promise<unknown>, runs: number): Promise<number[]> {
-    await fn();
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const start = performance.now();
-      await fn();
-      times.push(performance.now() - start);
-    }
-    return times;
-  },
+  /** The benchmarks' timing (timing.ts), for functions that run in the page. */
+  timed,
   image(wire: WireImage): ImagePayload {
     return { width: wire.width, height: wire.height, rgba: new Uint8ClampedArray(fromBase64(wire.rgba)) };
   },

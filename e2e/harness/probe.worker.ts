@@ -17,6 +17,7 @@ import type { Backend } from '../../workers/inference/contract';
 import { createEngine, runRestorer, type EngineHost } from '../../workers/inference/engine';
 import { parseManifest } from '../../src/core/manifest';
 import { webHost } from '../../workers/inference/ort-web';
+import { timed } from './timing';
 
 interface Pixels {
   width: number;
@@ -49,14 +50,7 @@ const api = {
       for (const input of inputs) await session.run({ input: session.tensor(input.data, input.dims) }, ['output']);
     };
     try {
-      await pass();
-      const times: number[] = [];
-      for (let r = 0; r < runs; r++) {
-        const start = performance.now();
-        await pass();
-        times.push(performance.now() - start);
-      }
-      return { times, tiles: inputs.length };
+      return { times: await timed(pass, runs), tiles: inputs.length };
     } finally {
       await session.release();
     }

@@ -87,12 +87,17 @@ export const jobPayloadSchema = z.object({
 
 export type JobPayload = z.infer<typeof jobPayloadSchema>;
 
+/** Whether `path` (resolved against `folder`) is the folder or inside it. */
+export function isInsideFolder(folder: string, path: string): boolean {
+  const rel = relative(resolve(folder), resolve(folder, path));
+  return !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel));
+}
+
 /** `path` resolved in the work folder, or a refusal when it leaves it (`..`, an absolute path elsewhere). */
 export function confinedPath(work: string, path: string, what: string): string {
   const root = resolve(work);
   const full = resolve(root, path);
-  const rel = relative(root, full);
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+  if (!isInsideFolder(root, full)) {
     throw new JobRefusedError(`${what} "${path}" is outside the work folder ${root}; a queue job may only read and write there`);
   }
   return full;

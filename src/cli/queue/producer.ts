@@ -8,7 +8,7 @@ import { lastLogLines } from '../jobs/log-tail';
 import { imageFileNames } from '../io/images';
 import { codeVersion } from './code-version';
 import { connected, parseQueueUrl, QUEUE_NAME, QUEUE_PREFIX } from './connection';
-import { JOB_KIND_NAMES, JOB_KINDS, kindOf, relativiseJobArgs, type JobKindName, type JobPayload } from './job-kinds';
+import { isInsideFolder, JOB_KIND_NAMES, JOB_KINDS, kindOf, relativiseJobArgs, type JobKindName, type JobPayload } from './job-kinds';
 import { jobOutputDone } from './job-outputs';
 import { RUNS_KEY, type RunRecord, type RunJobState } from './runs';
 import { ensureWorkId } from './work-folder';
@@ -93,7 +93,7 @@ export async function runQueueOnRedis(queuePath: string, o: RunOnQueueOptions): 
   const queue = await readQueue(queuePath);
   const order = planOrder(queue);
   const cwd = dirname(resolve(queuePath));
-  if (relative(work, resolve(queuePath)).startsWith('..')) {
+  if (!isInsideFolder(work, resolve(queuePath))) {
     throw new Error(`with --queue, the queue file ${queuePath} must be inside the shared work folder ${work} (--work), where every worker writes its log`);
   }
   const workId = await ensureWorkId(work);
@@ -112,8 +112,7 @@ export async function runQueueOnRedis(queuePath: string, o: RunOnQueueOptions): 
     for (let i = 0; i < args.length - 1; i++) {
       if (args[i] !== '--images') continue;
       const folder = resolve(cwd, args[i + 1]);
-      const rel = relative(work, folder);
-      if (rel.startsWith(`..${sep}`) || rel === '..' || resolve(work, rel) !== folder) {
+      if (!isInsideFolder(work, folder)) {
         if (!staged.has(folder)) staged.set(folder, await stageInputFolder(folder, work, log));
         args[i + 1] = staged.get(folder)!;
       }
