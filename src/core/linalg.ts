@@ -106,15 +106,42 @@ interface Reflectors {
   n: number;
 }
 
-/** x ← Q·x: P_1 first, with accumulateTransform's arithmetic (u/h, then the dot product). */
-function applyReflectors({ v, h, n }: Reflectors, x: Float64Array): void {
+/**
+ * Q·x for each of the vectors, stored one after another (vector j at x[j·n ..]): P_1 first, with
+ * accumulateTransform's arithmetic (u/h, then the dot product), so each vector gets exactly the
+ * numbers it would get on its own. Four vectors share each pass over a reflector: four independent
+ * sums in flight instead of one serial chain, and each reflector entry loaded once for all four.
+ */
+function applyReflectors({ v, h, n }: Reflectors, x: Float64Array, count: number): void {
   for (let m = 1; m < n; m++) {
     const hm = h[m];
     if (hm === 0) continue;
     const column = m * n;
-    let g = 0;
-    for (let k = 0; k < m; k++) g += v[column + k] * x[k];
-    for (let k = 0; k < m; k++) x[k] -= g * (v[column + k] / hm);
+    let j = 0;
+    for (; j + 4 <= count; j += 4) {
+      const a = j * n, b = a + n, c = b + n, d = c + n;
+      let ga = 0, gb = 0, gc = 0, gd = 0;
+      for (let k = 0; k < m; k++) {
+        const u = v[column + k];
+        ga += u * x[a + k];
+        gb += u * x[b + k];
+        gc += u * x[c + k];
+        gd += u * x[d + k];
+      }
+      for (let k = 0; k < m; k++) {
+        const u = v[column + k] / hm;
+        x[a + k] -= ga * u;
+        x[b + k] -= gb * u;
+        x[c + k] -= gc * u;
+        x[d + k] -= gd * u;
+      }
+    }
+    for (; j < count; j++) {
+      const a = j * n;
+      let g = 0;
+      for (let k = 0; k < m; k++) g += v[column + k] * x[a + k];
+      for (let k = 0; k < m; k++) x[a + k] -= g * (v[column + k] / hm);
+    }
   }
 }
 
@@ -182,6 +209,7 @@ export function topSymmetricEigen(
   const solver = new TridiagonalSolver(diagonal, off, n, tiny);
   const y = new Float64Array(n);
   const previous: Float64Array[] = []; // tridiagonal eigenvectors of the current cluster
+  const tridiagonalVectors = new Float64Array(n * count); // vector j at [j·n ..]
   const vectors = new Float64Array(n * count);
   let shifted = Number.NaN;
   let seed = 0x9e3779b9;
@@ -213,11 +241,11 @@ export function topSymmetricEigen(
       for (let i = 0; i < n; i++) y[i] *= scale;
     }
     previous.push(Float64Array.from(y));
-    // Back-transform: x = Q·y.
-    const x = Float64Array.from(y);
-    applyReflectors(reflectors, x);
-    for (let r = 0; r < n; r++) vectors[r * count + j] = x[r];
+    tridiagonalVectors.set(y, j * n);
   }
+  // Back-transform: the eigenvectors of A are Q times those of T.
+  applyReflectors(reflectors, tridiagonalVectors, count);
+  for (let j = 0; j < count; j++) for (let r = 0; r < n; r++) vectors[r * count + j] = tridiagonalVectors[j * n + r];
   return { n, values, count, vectors };
 }
 
@@ -330,8 +358,34 @@ function householderReduce(v: Float64Array, d: Float64Array, e: Float64Array, n:
       d[i - 1] = f - g;
       for (let j = 0; j < i; j++) e[j] = 0;
 
-      // e = A·u over the leading i×i block (lower triangle, stored as columns).
-      for (let j = 0; j < i; j++) {
+      // e = A·u over the leading i×i block (lower triangle, stored as columns), two columns per
+      // pass: each sum and each e[k] receives its terms in the same order as column by column.
+      let j = 0;
+      for (; j + 1 < i; j += 2) {
+        const c0 = j * n;
+        const c1 = c0 + n;
+        const f0 = d[j];
+        const f1 = d[j + 1];
+        v[i * n + j] = f0;
+        v[i * n + j + 1] = f1;
+        let g0 = e[j] + v[c0 + j] * f0;
+        const a = v[c0 + j + 1];
+        g0 += a * d[j + 1];
+        e[j + 1] += a * f0;
+        let g1 = e[j + 1] + v[c1 + j + 1] * f1;
+        for (let k = j + 2; k < i; k++) {
+          const a0 = v[c0 + k];
+          const a1 = v[c1 + k];
+          const dk = d[k];
+          g0 += a0 * dk;
+          g1 += a1 * dk;
+          e[k] += a0 * f0;
+          e[k] += a1 * f1;
+        }
+        e[j] = g0;
+        e[j + 1] = g1;
+      }
+      for (; j < i; j++) {
         const column = j * n;
         f = d[j];
         v[i * n + j] = f;
@@ -351,8 +405,29 @@ function householderReduce(v: Float64Array, d: Float64Array, e: Float64Array, n:
       const hh = f / (h + h);
       for (let j = 0; j < i; j++) e[j] -= hh * d[j];
 
-      // Rank-2 update A ← A − u·qᵀ − q·uᵀ of the lower triangle.
-      for (let j = 0; j < i; j++) {
+      // Rank-2 update A ← A − u·qᵀ − q·uᵀ of the lower triangle, two columns per pass (column j's
+      // new d[j] is read by no later column).
+      j = 0;
+      for (; j + 1 < i; j += 2) {
+        const c0 = j * n;
+        const c1 = c0 + n;
+        const f0 = d[j];
+        const g0 = e[j];
+        const f1 = d[j + 1];
+        const g1 = e[j + 1];
+        v[c0 + j] -= f0 * e[j] + g0 * d[j];
+        for (let k = j + 1; k < i; k++) {
+          const ek = e[k];
+          const dk = d[k];
+          v[c0 + k] -= f0 * ek + g0 * dk;
+          v[c1 + k] -= f1 * ek + g1 * dk;
+        }
+        d[j] = v[c0 + i - 1];
+        v[c0 + i] = 0;
+        d[j + 1] = v[c1 + i - 1];
+        v[c1 + i] = 0;
+      }
+      for (; j < i; j++) {
         const column = j * n;
         f = d[j];
         g = e[j];

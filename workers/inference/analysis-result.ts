@@ -8,7 +8,7 @@ import type { AnalysisResult, Backend } from './contract';
 export function analysisResultOf(
   parts: { ggd: Ggd; selection: SelectionResult; routerInput: RouterInput | null; automatic: RoutingDecision },
   manifest: Manifest,
-  run: { backend: Backend; milliseconds: number; descriptorMilliseconds: number; routerMilliseconds: number },
+  run: { backend: Backend; milliseconds: number; descriptorMilliseconds: number; gramMilliseconds: number; routerMilliseconds: number },
 ): AnalysisResult {
   const { selection, automatic } = parts;
   return {

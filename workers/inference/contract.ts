@@ -71,6 +71,8 @@ export interface AnalysisResult {
   milliseconds: number;
   /** Of `milliseconds`, the time inside the descriptor's session runs (the rest: decode, crops, DDR statistic, KL, router). */
   descriptorMilliseconds: number;
+  /** Of `milliseconds`, the DDR statistic's centred Gram matrix (its onnxruntime GEMM and the copy in and out). */
+  gramMilliseconds: number;
   /** Of `milliseconds`, the router: patch features and its session run. */
   routerMilliseconds: number;
 }

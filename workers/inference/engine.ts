@@ -219,13 +219,20 @@ export function createEngine(host: EngineHost): InferenceEngine {
       // The DDR statistic's Gram matrix on onnxruntime's GEMM, as the CLI computes it (ort-node.ts),
       // on the backend the descriptor uses (so WebGPU users never load the second, wasm-only runtime).
       const centredGram = resilient(CENTRED_GRAM_KEY);
-      const gram: GramComputer = (stack, rows, cols) =>
-        centredGram.run(async (session) => {
-          const out = await runFloat(session, stack, [rows, cols], CENTRED_GRAM_OUTPUT, CENTRED_GRAM_INPUT);
-          const values = out.data as Float32Array;
-          out.dispose?.();
-          return values;
-        });
+      let gramMilliseconds = 0;
+      const gram: GramComputer = async (stack, rows, cols) => {
+        const start = host.now();
+        try {
+          return await centredGram.run(async (session) => {
+            const out = await runFloat(session, stack, [rows, cols], CENTRED_GRAM_OUTPUT, CENTRED_GRAM_INPUT);
+            const values = out.data as Float32Array;
+            out.dispose?.();
+            return values;
+          });
+        } finally {
+          gramMilliseconds += host.now() - start;
+        }
+      };
       const routerSpec = manifest.router;
       let routerMilliseconds = 0;
       const routerSession: RouterSession | undefined = routerSpec && ((features) =>
@@ -249,6 +256,7 @@ export function createEngine(host: EngineHost): InferenceEngine {
         backend: descriptor.current?.backend ?? 'wasm',
         milliseconds: host.now() - started,
         descriptorMilliseconds,
+        gramMilliseconds,
         routerMilliseconds,
       });
     },

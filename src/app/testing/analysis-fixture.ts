@@ -79,5 +79,5 @@ export function routerInputOf(logits: number[]): RouterInput {
 export function analysisResult(manifest: Manifest, selection: SelectionResult, routerLogits: number[] | null): AnalysisResult {
   const routerInput = routerLogits && routerInputOf(routerLogits);
   const automatic = decideRoute(defaultRule(manifest), selection, routerInput, manifest);
-  return analysisResultOf({ ggd: { sigma: 1, beta: 1 }, selection, routerInput, automatic }, manifest, { backend: 'wasm', milliseconds: 1, descriptorMilliseconds: 0.5, routerMilliseconds: 0.1 });
+  return analysisResultOf({ ggd: { sigma: 1, beta: 1 }, selection, routerInput, automatic }, manifest, { backend: 'wasm', milliseconds: 1, descriptorMilliseconds: 0.5, gramMilliseconds: 0.1, routerMilliseconds: 0.1 });
 }
