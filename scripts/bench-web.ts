@@ -8,7 +8,15 @@
  *       (same threads, tensors prepared beforehand); aim app/bare ≤ 1.15
  *   (c) analysis (descriptor + DDR statistic + KL + router) ms per megapixel; aim ≤ 0.6 s/MP and ≤ 10 % of
  *       the restore time
- *   (d) levers: the app's restore with 1 wasm thread, and with tiles twice and half as large
+ *   (d) levers: the app's restore with 1 wasm thread, with tiles twice and half as large, and with the
+ *       overlap halved and doubled; per tiling, how far its output is from one untiled pass (seams, Node)
+ *   (e) where the time goes, on one tile: the restorer's graph without its activations, its Adds, or
+ *       both (convolutions only), in both runtimes; what the convolutions run at (GFLOP/s)
+ *   (f) graph levers, on one tile: the input shape fixed to the tile, 2 or 4 tiles per session run, and
+ *       a static int8 QDQ version (scripts/qdq-model.ts; activation ranges from another synthetic scene),
+ *       with its output's PSNR against the float model's on the tile
+ *   (g) the ceiling: what one thread of wasm SIMD computes at most on this machine (a register-blocked
+ *       kernel, with and without relaxed SIMD's fused multiply-add), against ORT-web's convolutions
  *
  * It builds and serves the e2e worker harness (e2e/fixtures/vite.harness.config.ts: the app's Vite
  * config, the real client and worker, one test page), prints figures and asserts nothing.
@@ -20,9 +28,16 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { analyseImage, routerOnPatches } from '../src/core/analysis';
 import { createFeatureExtractor } from '../src/cli/onnx/descriptor';
-import { ortCentredGram, ortRouter, restoreImage } from '../src/cli/onnx/ort-node';
+import { ortCentredGram, ortRouter, restoreImage, runOnImage } from '../src/cli/onnx/ort-node';
 import { timed } from '../e2e/harness/timing';
 import { browserBenchSetup, openHarnessPage } from './bench-browser-setup';
+import { graphAblations, withFixedShape } from './graph-variants';
+import { FLOPS_PER_STEP, PEAK_STEPS, simdKernelModule } from './wasm-simd-peak';
+import { activationRanges, quantiseQdq } from './qdq-model';
+import { degrade } from '../src/core/degradations/registry';
+import { generateTestScene } from '../src/core/degradations/test-scenes';
+import { cropImage, fromPlanar, toPlanar, type RgbImage } from '../src/core/image';
+import { psnr, psnrFromMse } from '../src/core/metrics';
 
 const { runs, width, height, tile, overlap, megapixels, port, manifestJson, manifest, group, bytes, photo, wire, tiles } = await browserBenchSetup({ port: '4182' });
 const threads = availableParallelism();
@@ -37,6 +52,17 @@ console.log(`bench:web — ${width}×${height} (${megapixels.toFixed(2)} MP) JPE
 // Node: onnxruntime-node, the CLI's own tiled restoration and analysis.
 const nodeRestoreSession = await ort.InferenceSession.create(bytes[group.model.file], { intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
 const nodeRestore = median(await timed(() => restoreImage(nodeRestoreSession, photo, { tile, overlap }), runs));
+// Seams: each tiling's output against one pass of the model over the whole photo (PSNR, dB).
+const [untiledOut] = await runOnImage(nodeRestoreSession, photo);
+const untiled = fromPlanar(untiledOut.data as Float32Array, width, height);
+const seams: Record<string, number> = {};
+for (const [label, options] of [
+  [`tile ${tile}/${overlap} (as the app)`, { tile, overlap }],
+  [`tile ${tile * 2}`, { tile: tile * 2, overlap }],
+  [`tile ${tile / 2}`, { tile: tile / 2, overlap }],
+  [`overlap ${overlap / 2}`, { tile, overlap: overlap / 2 }],
+  [`overlap ${overlap * 2}`, { tile, overlap: overlap * 2 }],
+] as const) seams[label] = psnr(await restoreImage(nodeRestoreSession, photo, options), untiled);
 // Where the gap comes from: the same graph natively without the x86-only NCHWc layout transform
 // ('extended' and 'basic' skip it), i.e. with the convolution kernels the wasm build also has.
 const nodeByLevel: Record<string, number> = {};
@@ -53,13 +79,66 @@ await nodeRestoreSession.release();
 await nodeDescriptor.release();
 await nodeRouter?.release();
 
+// (e) and (f): variants of the restorer's graph, each timed whole on tiles of fixed inputs.
+const restorerBytes = new Uint8Array(bytes[group.model.file]);
+const tileDims = (batch: number) => [batch, 3, tile, tile];
+const ablations = graphAblations(restorerBytes, tile, tile);
+const tileInput = (image: RgbImage) => ({ input: new ort.Tensor('float32', toPlanar(image), tileDims(1)) });
+// int8: activation ranges from another synthetic scene (min and max of each tensor on one tile).
+const calibrationTile = degrade(generateTestScene({ width: tile, height: tile, seed: 5 }), 'jpeg', 5).image;
+const ranges = await activationRanges(restorerBytes, [calibrationTile]);
+const int8Bytes = quantiseQdq(restorerBytes, ranges);
+// How far the int8 output is from the float one, on the bench photo's first tile.
+const int8Agreement = await (async () => {
+  const firstTile = tileInput(cropImage(photo, 0, 0, tile, tile));
+  const outputs: Float32Array[] = [];
+  for (const b of [restorerBytes, int8Bytes]) {
+    const session = await ort.InferenceSession.create(b, { intraOpNumThreads: threads });
+    outputs.push((await session.run(firstTile)).output.data as Float32Array);
+    await session.release();
+  }
+  let squares = 0;
+  for (let i = 0; i < outputs[0].length; i++) squares += (outputs[0][i] - outputs[1][i]) ** 2;
+  return psnrFromMse(squares / outputs[0].length);
+})();
+const graphLevers = [
+  { label: 'dynamic shape, 1 tile per run (as the app)', bytes: restorerBytes, batch: 1 },
+  { label: `input fixed to 1×3×${tile}×${tile}`, bytes: withFixedShape(restorerBytes, tileDims(1)), batch: 1 },
+  { label: '2 tiles per run', bytes: restorerBytes, batch: 2 },
+  { label: '4 tiles per run', bytes: restorerBytes, batch: 4 },
+  { label: 'int8 QDQ', bytes: int8Bytes, batch: 1 },
+];
+const variantRuns = [...ablations.map((a) => ({ bytes: a.bytes, batch: 1 })), ...graphLevers];
+const fixedInput = (batch: number) => {
+  const data = new Float32Array(batch * 3 * tile * tile);
+  for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) % 1000) / 1000;
+  return data;
+};
+/**
+ * Median ms per run of each variant in onnxruntime-node, one session at a time: sessions left open
+ * side by side keep their idle threads spinning, which on 2 cores slows whichever one runs.
+ */
+const nodeVariants = async (variants: { bytes: Uint8Array; batch: number }[], level: 'all' | 'basic') => {
+  const out: number[] = [];
+  for (const variant of variants) {
+    const session = await ort.InferenceSession.create(variant.bytes, { intraOpNumThreads: threads, graphOptimizationLevel: level });
+    const input = new ort.Tensor('float32', fixedInput(variant.batch), tileDims(variant.batch));
+    out.push(median(await timed(() => session.run({ input }, ['output']), runs * 3)));
+    await session.release();
+  }
+  return out;
+};
+const nodeAblations = { all: await nodeVariants(ablations.map((a) => ({ bytes: a.bytes, batch: 1 })), 'all'), basic: await nodeVariants(ablations.map((a) => ({ bytes: a.bytes, batch: 1 })), 'basic') };
+const nodeInt8 = await nodeVariants([{ bytes: restorerBytes, batch: 1 }, { bytes: int8Bytes, batch: 1 }], 'all');
+
 // Web: headless Chromium, wasm only.
 const { page, close } = await openHarnessPage(port);
 try {
   const models = Object.fromEntries(Object.entries(bytes).map(([f, b]) => [f, b.toString('base64')]));
   const web = await page.evaluate(
-    async ({ manifestJson, models, wire, groupId, modelFile, tile, overlap, runs }) => {
+    async ({ manifestJson, models, wire, groupId, modelFile, tile, overlap, runs, variantModels, peakModules, peakSteps }) => {
       const h = window.gridsHarness;
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
       const threads = self.crossOriginIsolated ? navigator.hardwareConcurrency : 1;
       const client = await h.configure(manifestJson, models, { preferWebgpu: false, wasmThreads: threads, tile, overlap });
       const image = h.image(wire);
@@ -70,10 +149,12 @@ try {
         backend = result.backend;
       });
       const descriptorTimes: number[] = [];
+      const gramTimes: number[] = [];
       const routerTimes: number[] = [];
       const analysis = await time(async () => {
         const result = await client.analyse(image);
         descriptorTimes.push(result.descriptorMilliseconds);
+        gramTimes.push(result.gramMilliseconds);
         routerTimes.push(result.routerMilliseconds);
       });
       const bare = await h.bareTiles(models[modelFile], 'wasm', wire, tile, overlap, runs);
@@ -81,16 +162,37 @@ try {
       // Levers, each the app's whole restore with one setting changed.
       const levers: { label: string; times: number[] }[] = [];
       for (const lever of [
-        { label: '1 wasm thread', wasmThreads: 1, tile },
+        { label: '1 wasm thread', wasmThreads: 1, tile, overlap: undefined as number | undefined },
         { label: `tile ${tile * 2}`, wasmThreads: threads, tile: tile * 2 },
         { label: `tile ${tile / 2}`, wasmThreads: threads, tile: tile / 2 },
+        { label: `overlap ${overlap / 2}`, wasmThreads: threads, tile, overlap: overlap / 2 },
+        { label: `overlap ${overlap * 2}`, wasmThreads: threads, tile, overlap: overlap * 2 },
       ]) {
-        const variant = await h.configure(manifestJson, models, { preferWebgpu: false, wasmThreads: lever.wasmThreads, tile: lever.tile, overlap });
+        const variant = await h.configure(manifestJson, models, { preferWebgpu: false, wasmThreads: lever.wasmThreads, tile: lever.tile, overlap: lever.overlap ?? overlap });
         levers.push({ label: lever.label, times: await time(() => variant.restore(image, { kind: 'group', id: groupId }, () => undefined)) });
       }
-      return { levers, restore, analysis, descriptor: descriptorTimes.slice(1), router: routerTimes.slice(1), bare: bare.times, breakdown, backend, threads, isolated: self.crossOriginIsolated };
+      // (e) and (f): the graph variants on bare sessions, inputs prepared as in Node.
+      const variants = await h.timeModels(variantModels.map((v) => ({ bytes: v.bytes, inputs: [{ name: 'input', dims: [v.batch, 3, tile, tile] }], output: 'output' })), 'wasm', runs * 3);
+      // (g) wasm SIMD's own limit, one thread in the page.
+      const peaks: (number | null)[] = [];
+      for (const module of peakModules) {
+        const bytes = Uint8Array.from(atob(module), (c) => c.charCodeAt(0));
+        const compiled = await WebAssembly.instantiate(bytes).catch(() => null);
+        if (!compiled) {
+          peaks.push(null);
+          continue;
+        }
+        const kernel = compiled.instance.exports.run as (steps: number) => number;
+        peaks.push(median(await h.timed(async () => kernel(peakSteps), runs * 3)));
+      }
+      return { peaks, variants, levers, restore, analysis, descriptor: descriptorTimes.slice(1), gram: gramTimes.slice(1), router: routerTimes.slice(1), bare: bare.times, breakdown, backend, threads, isolated: self.crossOriginIsolated };
     },
-    { manifestJson, models, wire, groupId: group.id, modelFile: group.model.file, tile, overlap, runs },
+    {
+      manifestJson, models, wire, groupId: group.id, modelFile: group.model.file, tile, overlap, runs,
+      variantModels: variantRuns.map((v) => ({ bytes: Buffer.from(v.bytes).toString('base64'), batch: v.batch })),
+      peakModules: [false, true].map((fused) => Buffer.from(simdKernelModule(fused)).toString('base64')),
+      peakSteps: PEAK_STEPS,
+    },
   );
 
   const webRestore = median(web.restore);
@@ -116,12 +218,42 @@ try {
   console.log(`(c) analysis (descriptor + DDR statistic + KL${manifest.router ? ' + router' : ''})`);
   row('onnxruntime-web, app (client.analyse)', webAnalysis);
   const webDescriptor = median(web.descriptor);
+  const webGram = median(web.gram);
   const webRouter = median(web.router);
-  console.log(`  in the worker: ${webDescriptor.toFixed(0)} ms inside the descriptor's session runs, ${webRouter.toFixed(0)} ms the router (patch features, tone cues and its session run), ${(webAnalysis - webDescriptor - webRouter).toFixed(0)} ms the rest (decode, crops, Gram PCA, GGD fit, KL, messages)`);
+  console.log(`  in the worker: ${webDescriptor.toFixed(0)} ms inside the descriptor's session runs, ${webGram.toFixed(0)} ms the Gram matrix, ${webRouter.toFixed(0)} ms the router (patch features, tone cues and its session run), ${(webAnalysis - webDescriptor - webGram - webRouter).toFixed(0)} ms the rest (decode, crops, JPEG summary, eigenvectors, GGD fit, KL, messages)`);
   row('onnxruntime-node (CLI analyseImage)', nodeAnalysis);
   console.log(`  web: ${(webAnalysis / megapixels / 1000).toFixed(3)} s/MP (aim ≤ 0.6), ${((100 * webAnalysis) / webRestore).toFixed(1)} % of the restore time (aim ≤ 10 %)`);
   console.log(`(d) levers: the app's restore with one setting changed (${tile} px tiles and ${web.threads} threads above)`);
-  for (const lever of web.levers) row(lever.label, median(lever.times), `   × ${(median(lever.times) / webRestore).toFixed(2)}`);
+  const seamNote = (label: string) => (seams[label] === undefined ? '' : `   seams: ${seams[label].toFixed(1)} dB from one untiled pass`);
+  console.log(`  the app's tiling: output ${seams[`tile ${tile}/${overlap} (as the app)`].toFixed(1)} dB (PSNR) from one untiled pass over the photo (Node)`);
+  for (const lever of web.levers) row(lever.label, median(lever.times), `   × ${(median(lever.times) / webRestore).toFixed(2)}${seamNote(lever.label)}`);
+
+  const webVariant = web.variants.map(median);
+  const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
+  console.log(`(e) where the time goes: the restorer's graph on one ${tile} px tile, bare sessions, median of ${runs * 3}`);
+  console.log(`  ${''.padEnd(24)} ${'web'.padStart(10)} ${"node 'all'".padStart(10)} ${"node 'basic'".padStart(12)}   convolutions at (web / node 'all' / 'basic')`);
+  const gflops = (flops: number, t: number) => (flops / t / 1e6).toFixed(0);
+  ablations.forEach((a, i) => {
+    console.log(`  ${a.label.padEnd(24)} ${ms(webVariant[i])} ${ms(nodeAblations.all[i])} ${ms(nodeAblations.basic[i]).padStart(12)}   ${gflops(a.convFlops, webVariant[i])} / ${gflops(a.convFlops, nodeAblations.all[i])} / ${gflops(a.convFlops, nodeAblations.basic[i])} GFLOP/s`);
+  });
+  const [full, , , convs] = webVariant;
+  const convShare = convs / full;
+  // Were everything but the convolutions free on the web, the restore would take webRestore × convShare.
+  const convCeiling = nodeRestore / (webRestore * convShare);
+  console.log(`  on the web the convolutions take ${(100 * convShare).toFixed(0)} % of a tile; activations ${(full - webVariant[1]).toFixed(1)} ms, Adds ${(full - webVariant[2]).toFixed(1)} ms`);
+  console.log(`  ceiling with ORT-web's convolution kernel as it is: node_ms / web_ms ≤ ${convCeiling.toFixed(2)} (section (a)'s node restore against the web's restore times the convolutions' share)`);
+  console.log(`(f) graph levers on one ${tile} px tile (per tile, web, bare sessions)`);
+  const perTile = graphLevers.map((lever, i) => webVariant[ablations.length + i] / lever.batch);
+  graphLevers.forEach((lever, i) => console.log(`  ${lever.label.padEnd(44)} ${ms(perTile[i])}   × ${(perTile[i] / perTile[0]).toFixed(2)}`));
+  console.log(`  int8 QDQ in Node ('all'): ${nodeInt8[1].toFixed(1)} ms against ${nodeInt8[0].toFixed(1)} ms float (× ${(nodeInt8[1] / nodeInt8[0]).toFixed(2)}); its output is ${int8Agreement.toFixed(1)} dB PSNR from the float model's on the photo's first tile (not shipped: it fails the quality check, RESULTS §2, npm run study:int8)`);
+  const peak = web.peaks.map((t) => (t === null ? null : (FLOPS_PER_STEP * PEAK_STEPS) / t / 1e6));
+  const convRate = ablations[3].convFlops / convs / 1e6;
+  console.log('(g) the ceiling of wasm SIMD on this machine: a register-blocked kernel on one thread, in the page');
+  console.log(`  f32x4.mul + f32x4.add (what ORT-web's wasm uses): ${peak[0]!.toFixed(1)} GFLOP/s per thread`);
+  console.log(`  f32x4.relaxed_madd (relaxed SIMD): ${peak[1] === null ? 'not available in this browser' : `${peak[1].toFixed(1)} GFLOP/s per thread`}`);
+  const kernelShare = convRate / (peak[0]! * web.threads);
+  console.log(`  ORT-web's convolutions: ${convRate.toFixed(1)} GFLOP/s on ${web.threads} threads, ${(100 * kernelShare).toFixed(0)} % of ${web.threads} × the mul + add kernel`);
+  console.log(`  so even convolutions at wasm SIMD's own limit, and nothing else costing anything, would give node_ms / web_ms ≤ ${(convCeiling / kernelShare).toFixed(2)}`);
   console.log(`\nraw (ms): web restore ${web.restore.map((t) => t.toFixed(0)).join(', ')}; bare ${web.bare.map((t) => t.toFixed(0)).join(', ')}; web analysis ${web.analysis.map((t) => t.toFixed(0)).join(', ')}`);
 } finally {
   await close();

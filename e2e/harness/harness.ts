@@ -77,6 +77,10 @@ const harness = {
     const files = Object.fromEntries(Object.entries(models).map(([k, v]) => [k, fromBase64(v)]));
     return harness.probe((remote, threads) => remote.engineBreakdown(manifestJson, files, harness.image(wire), group, tile, overlap, threads, runs));
   },
+  /** Per model, timed session runs on fixed inputs of the given shapes (see probe.worker.ts). */
+  timeModels(models: { bytes: string; inputs: { name: string; dims: number[] }[]; output: string }[], backend: Backend, runs: number) {
+    return harness.probe((remote, threads) => remote.timeModels(models.map((m) => ({ ...m, bytes: fromBase64(m.bytes) })), backend, threads, runs));
+  },
   /** Timed passes of a bare onnxruntime-web session over the image's tiles (see probe.worker.ts). */
   bareTiles(model: string, backend: Backend, wire: WireImage, tile: number, overlap: number, runs: number) {
     return harness.probe((remote, threads) => remote.bareTiles(fromBase64(model), backend, harness.image(wire), tile, overlap, threads, runs));

@@ -56,6 +56,42 @@ const api = {
     }
   },
 
+  /**
+   * Per model, milliseconds of each timed session.run on fixed inputs. The models take turns, one
+   * run each per round after a warm-up round, so that a slow spell of a shared machine falls on all
+   * of them alike.
+   */
+  async timeModels(models: { bytes: ArrayBuffer; inputs: { name: string; dims: number[] }[]; output: string }[], backend: Backend, threads: number, runs: number) {
+    webHost.setWasmThreads(threads);
+    const sessions: Awaited<ReturnType<typeof webHost.createSession>>[] = [];
+    const runners: (() => Promise<unknown>)[] = [];
+    try {
+      for (const model of models) {
+        const session = await webHost.createSession(new Uint8Array(model.bytes), backend);
+        sessions.push(session);
+        const feeds = model.inputs.map(({ name, dims }) => {
+          const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+          for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) % 1000) / 1000; // image-like values in [0, 1), as bench-web's Node side
+          return { name, data, dims };
+        });
+        const run = () => session.run(Object.fromEntries(feeds.map((f) => [f.name, session.tensor(f.data, f.dims)])), [model.output]);
+        await run();
+        runners.push(run);
+      }
+      const times: number[][] = models.map(() => []);
+      for (let r = 0; r < runs; r++) {
+        for (const [i, run] of runners.entries()) {
+          const start = performance.now();
+          await run();
+          times[i].push(performance.now() - start);
+        }
+      }
+      return times;
+    } finally {
+      for (const session of sessions) await session.release();
+    }
+  },
+
   /** The worker's engine restoring on wasm, with the time spent inside session.run measured apart. */
   async engineBreakdown(manifestJson: unknown, models: Record<string, ArrayBuffer>, image: Pixels, group: string, tile: number, overlap: number, threads: number, runs: number) {
     let inRun = 0;
