@@ -6,7 +6,7 @@
  *   npm run docs:results
  *   npm run docs:results -- --work campaign/zoo-full --manifest public/models/manifest.json \
  *     --out docs/RESULTS.md --figures docs/results --discussion campaign/discussion.md \
- *     --studies campaign/descriptor-study
+ *     --studies campaign/descriptor-study --int8 campaign/int8-study/int8.json
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     figures: { type: 'string', default: 'docs/results' },
     discussion: { type: 'string', default: 'campaign/discussion.md' },
     studies: { type: 'string', default: 'campaign/descriptor-study' },
+    int8: { type: 'string', default: 'campaign/int8-study/int8.json' },
   },
   strict: true,
 });
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
     scratchChecks: await scratchChecks(report),
     selectionStudies: await selectionStudies(),
     routingValidation: existsSync(join(work, 'router', 'validation.json')) ? await readJson(join(work, 'router', 'validation.json')) : undefined,
+    int8Study: existsSync(args.int8) ? await readJson(args.int8) : undefined,
   });
   await mkdir(dirname(outPath), { recursive: true });
   await mkdir(figuresDir, { recursive: true });

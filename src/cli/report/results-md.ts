@@ -1,3 +1,4 @@
+import { int8Lines, type Int8Study } from './int8-md';
 import { routerSection, type RoutingValidation } from './router-md';
 import type { RouterTrainingResult } from '../router/stage';
 import type { RouterCalibration } from '../router/calibrate';
@@ -119,6 +120,8 @@ export interface ResultsInput {
   selectionStudies?: SelectionStudy[];
   /** Both routing rules through the routing protocol on the validation photos (<work>/router/validation.json). */
   routingValidation?: RoutingValidation;
+  /** The int8 quality check (scripts/int8-study.ts, campaign/int8-study/int8.json); absent when not run. */
+  int8Study?: Int8Study;
 }
 
 export interface ResultsOutput {
@@ -1001,7 +1004,7 @@ export function resultsMarkdown(input: ResultsInput): ResultsOutput {
   const link = input.figuresLink;
   const sections: string[][] = [
     summarySection(input, s),
-    psnrSection(report, s),
+    [...psnrSection(report, s), ...withBlankLine(int8Lines(input.int8Study, degradationName))],
     paperSection(report, s),
     similaritySection(input),
     layerSection(report),
