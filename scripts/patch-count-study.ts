@@ -56,7 +56,7 @@ for (const n of counts) {
     const a = await analyseImage(crop.image, m, extract, { gram: ortCentredGram(), router, rule: 'router' });
     kl.push(a.selection.chosen);
     chosen.push(a.automatic.chosen);
-    oodScores.push(a.automatic.oodScore ?? NaN);
+    oodScores.push(a.automatic.oodScore);
     flagged.push(a.automatic.ood);
   }
   const milliseconds = (performance.now() - started) / crops.length;

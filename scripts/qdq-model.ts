@@ -1,10 +1,10 @@
 /**
- * A static int8 QDQ version of a restorer, for bench:web's quantisation lever: each Conv's weights
- * int8 per output channel (symmetric), its bias int32 at the product of the scales, and every
- * activation (the input and each node's output) uint8 per tensor, through
- * QuantizeLinear → DequantizeLinear pairs that onnxruntime fuses into QLinearConv and friends.
- * Activation ranges come from running the float model with every tensor exposed as an output
- * (withEveryTensorOut) on calibration tiles.
+ * A static int8 QDQ version of a restorer, for bench:web's quantisation lever and the quality check
+ * of `npm run study:int8`: each Conv's weights int8 per output channel (symmetric), its bias int32
+ * at the product of the scales, and every activation (the input and each node's output) uint8 per
+ * tensor, through QuantizeLinear → DequantizeLinear pairs that onnxruntime fuses into QLinearConv
+ * and friends. Activation ranges come from running the float model with every tensor exposed as an
+ * output (withEveryTensorOut) on calibration tiles.
  */
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
