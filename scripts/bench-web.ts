@@ -37,8 +37,8 @@ import { FLOPS_PER_STEP, PEAK_STEPS, simdKernelModule } from './wasm-simd-peak';
 import { activationRanges, quantiseQdq } from './qdq-model';
 import { degrade } from '../src/core/degradations/registry';
 import { generateTestScene } from '../src/core/degradations/test-scenes';
-import { cropImage, fromPlanar, toPlanar, type RgbImage } from '../src/core/image';
-import { psnr, psnrFromMse } from '../src/core/metrics';
+import { cropImage, fromPlanar } from '../src/core/image';
+import { psnr } from '../src/core/metrics';
 
 const { runs, width, height, tile, overlap, megapixels, port, manifestJson, manifest, group, bytes, photo, wire, tiles } = await browserBenchSetup({ port: '4182' });
 const threads = availableParallelism();
@@ -84,24 +84,20 @@ await nodeRouter?.release();
 const restorerBytes = new Uint8Array(bytes[group.model.file]);
 const tileDims = (batch: number) => [batch, 3, tile, tile];
 const ablations = graphAblations(restorerBytes, tile, tile);
-const tileInput = (image: RgbImage) => ({ input: new ort.Tensor('float32', toPlanar(image), tileDims(1)) });
+const ablationRuns = ablations.map((a) => ({ bytes: a.bytes, batch: 1 }));
 // int8: activation ranges from another synthetic scene (min and max of each tensor on one tile).
 const calibrationTile = degrade(generateTestScene({ width: tile, height: tile, seed: 5 }), 'jpeg', 5).image;
 const ranges = await activationRanges(restorerBytes, [calibrationTile]);
 const int8Bytes = quantiseQdq(restorerBytes, ranges);
 // How far the int8 output is from the float one, on the bench photo's first tile.
-const int8Agreement = await (async () => {
-  const firstTile = tileInput(cropImage(photo, 0, 0, tile, tile));
-  const outputs: Float32Array[] = [];
-  for (const b of [restorerBytes, int8Bytes]) {
-    const session = await ort.InferenceSession.create(b, { intraOpNumThreads: threads });
-    outputs.push((await session.run(firstTile)).output.data as Float32Array);
-    await session.release();
-  }
-  let squares = 0;
-  for (let i = 0; i < outputs[0].length; i++) squares += (outputs[0][i] - outputs[1][i]) ** 2;
-  return psnrFromMse(squares / outputs[0].length);
-})();
+const firstTile = cropImage(photo, 0, 0, tile, tile);
+const restoreFirstTile = async (model: Uint8Array) => {
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads });
+  const [out] = await runOnImage(session, firstTile);
+  await session.release();
+  return fromPlanar(out.data as Float32Array, tile, tile);
+};
+const int8Agreement = psnr(await restoreFirstTile(restorerBytes), await restoreFirstTile(int8Bytes));
 const graphLevers = [
   { label: 'dynamic shape, 1 tile per run (as the app)', bytes: restorerBytes, batch: 1 },
   { label: `input fixed to 1×3×${tile}×${tile}`, bytes: withFixedShape(restorerBytes, tileDims(1)), batch: 1 },
@@ -109,7 +105,7 @@ const graphLevers = [
   { label: '4 tiles per run', bytes: restorerBytes, batch: 4 },
   { label: 'int8 QDQ', bytes: int8Bytes, batch: 1 },
 ];
-const variantRuns = [...ablations.map((a) => ({ bytes: a.bytes, batch: 1 })), ...graphLevers];
+const variantRuns = [...ablationRuns, ...graphLevers];
 const fixedInput = (batch: number) => {
   const data = new Float32Array(batch * 3 * tile * tile);
   for (let i = 0; i < data.length; i++) data[i] = ((i * 2654435761) % 1000) / 1000;
@@ -129,7 +125,7 @@ const nodeVariants = async (variants: { bytes: Uint8Array; batch: number }[], le
   }
   return out;
 };
-const nodeAblations = { all: await nodeVariants(ablations.map((a) => ({ bytes: a.bytes, batch: 1 })), 'all'), basic: await nodeVariants(ablations.map((a) => ({ bytes: a.bytes, batch: 1 })), 'basic') };
+const nodeAblations = { all: await nodeVariants(ablationRuns, 'all'), basic: await nodeVariants(ablationRuns, 'basic') };
 const nodeInt8 = await nodeVariants([{ bytes: restorerBytes, batch: 1 }, { bytes: int8Bytes, batch: 1 }], 'all');
 
 // Web: headless Chromium, wasm only.
@@ -139,7 +135,6 @@ try {
   const web = await page.evaluate(
     async ({ manifestJson, models, wire, groupId, modelFile, tile, overlap, runs, variantModels, peakModules, peakSteps }) => {
       const h = window.gridsHarness;
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
       const threads = self.crossOriginIsolated ? navigator.hardwareConcurrency : 1;
       const client = await h.configure(manifestJson, models, { preferWebgpu: false, wasmThreads: threads, tile, overlap });
       const image = h.image(wire);
@@ -180,7 +175,7 @@ try {
       // (e) and (f): the graph variants on bare sessions, inputs prepared as in Node.
       const variants = await h.timeModels(variantModels.map((v) => ({ bytes: v.bytes, inputs: [{ name: 'input', dims: [v.batch, 3, tile, tile] }], output: 'output' })), 'wasm', runs * 3);
       // (g) wasm SIMD's own limit, one thread in the page.
-      const peaks: (number | null)[] = [];
+      const peaks: (number[] | null)[] = [];
       for (const module of peakModules) {
         const bytes = Uint8Array.from(atob(module), (c) => c.charCodeAt(0));
         const compiled = await WebAssembly.instantiate(bytes).catch(() => null);
@@ -189,7 +184,7 @@ try {
           continue;
         }
         const kernel = compiled.instance.exports.run as (steps: number) => number;
-        peaks.push(median(await h.timed(async () => kernel(peakSteps), runs * 3)));
+        peaks.push(await h.timed(async () => kernel(peakSteps), runs * 3));
       }
       return { peaks, variants, levers, restore, analysis, analysisHalfPatches, descriptor: descriptorTimes.slice(1), gram: gramTimes.slice(1), router: routerTimes.slice(1), bare: bare.times, breakdown, backend, threads, isolated: self.crossOriginIsolated };
     },
@@ -255,7 +250,7 @@ try {
   const perTile = graphLevers.map((lever, i) => webVariant[ablations.length + i] / lever.batch);
   graphLevers.forEach((lever, i) => console.log(`  ${lever.label.padEnd(44)} ${ms(perTile[i])}   × ${(perTile[i] / perTile[0]).toFixed(2)}`));
   console.log(`  int8 QDQ in Node ('all'): ${nodeInt8[1].toFixed(1)} ms against ${nodeInt8[0].toFixed(1)} ms float (× ${(nodeInt8[1] / nodeInt8[0]).toFixed(2)}); its output is ${int8Agreement.toFixed(1)} dB PSNR from the float model's on the photo's first tile (not shipped: it fails the quality check, RESULTS §2, npm run study:int8)`);
-  const peak = web.peaks.map((t) => (t === null ? null : (FLOPS_PER_STEP * PEAK_STEPS) / t / 1e6));
+  const peak = web.peaks.map((times) => (times === null ? null : (FLOPS_PER_STEP * PEAK_STEPS) / median(times) / 1e6));
   const convRate = ablations[3].convFlops / convs / 1e6;
   console.log('(g) the ceiling of wasm SIMD on this machine: a register-blocked kernel on one thread, in the page');
   console.log(`  f32x4.mul + f32x4.add (what ORT-web's wasm uses): ${peak[0]!.toFixed(1)} GFLOP/s per thread`);

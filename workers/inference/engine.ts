@@ -67,6 +67,24 @@ export interface InferenceEngine extends InferenceWorkerApi {
   dispose(): Promise<void>;
 }
 
+/** Adds up the time spent inside the async functions it wraps (each call, whether it succeeds or throws). */
+function stopwatch(now: () => number) {
+  const watch = {
+    milliseconds: 0,
+    wrap<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+      return async (...args) => {
+        const start = now();
+        try {
+          return await fn(...args);
+        } finally {
+          watch.milliseconds += now() - start;
+        }
+      };
+    },
+  };
+  return watch;
+}
+
 /** The key of the built-in centred-Gram graph among the model files (no manifest file has this name). */
 const CENTRED_GRAM_KEY = '<centred-gram>';
 
@@ -209,32 +227,22 @@ export function createEngine(host: EngineHost): InferenceEngine {
       const { image } = decodePayload(payload);
       const spec = manifest.descriptor;
       const descriptor = resilient(spec.file);
-      let descriptorMilliseconds = 0;
-      const extract: FeatureExtractor = async (patches) => {
-        const start = host.now();
-        const features = await descriptor.run((session) => runFeatures(session, patches, spec.featureOutput));
-        descriptorMilliseconds += host.now() - start;
-        return features;
-      };
+      // Each part's time inside the analysis, for bench:web's breakdown.
+      const descriptorTime = stopwatch(() => host.now());
+      const gramTime = stopwatch(() => host.now());
+      const routerTime = stopwatch(() => host.now());
+      const extract: FeatureExtractor = descriptorTime.wrap((patches) => descriptor.run((session) => runFeatures(session, patches, spec.featureOutput)));
       // The DDR statistic's Gram matrix on onnxruntime's GEMM, as the CLI computes it (ort-node.ts),
       // on the backend the descriptor uses (so WebGPU users never load the second, wasm-only runtime).
       const centredGram = resilient(CENTRED_GRAM_KEY);
-      let gramMilliseconds = 0;
-      const gram: GramComputer = async (stack, rows, cols) => {
-        const start = host.now();
-        try {
-          return await centredGram.run(async (session) => {
-            const out = await runFloat(session, stack, [rows, cols], CENTRED_GRAM_OUTPUT, CENTRED_GRAM_INPUT);
-            const values = out.data as Float32Array;
-            out.dispose?.();
-            return values;
-          });
-        } finally {
-          gramMilliseconds += host.now() - start;
-        }
-      };
+      const gram: GramComputer = gramTime.wrap((stack, rows, cols) =>
+        centredGram.run(async (session) => {
+          const out = await runFloat(session, stack, [rows, cols], CENTRED_GRAM_OUTPUT, CENTRED_GRAM_INPUT);
+          const values = out.data as Float32Array;
+          out.dispose?.();
+          return values;
+        }));
       const routerSpec = manifest.router;
-      let routerMilliseconds = 0;
       const routerSession: RouterSession | undefined = routerSpec && ((features) =>
         resilient(routerSpec.file).run(async (session) => {
           const out = await runFloat(session, features, [1, features.length / PATCH_FEATURE_COUNT, PATCH_FEATURE_COUNT], ROUTER_OUTPUT, ROUTER_INPUT);
@@ -243,21 +251,14 @@ export function createEngine(host: EngineHost): InferenceEngine {
           return values;
         }));
       // Timed whole: the patch features, the tone cues and the session run.
-      const router: RouterRunner | undefined = routerSession && (async (photo) => {
-        const start = host.now();
-        try {
-          return await routerOnPatches(routerSession)(photo);
-        } finally {
-          routerMilliseconds += host.now() - start;
-        }
-      });
+      const router: RouterRunner | undefined = routerSession && routerTime.wrap(routerOnPatches(routerSession));
       const { statistic, selection, routerInput, automatic } = await analyseImage(image, manifest, extract, { gram, router });
       return analysisResultOf({ ggd: statistic.ggd, selection, routerInput, automatic }, manifest, {
         backend: descriptor.current?.backend ?? 'wasm',
         milliseconds: host.now() - started,
-        descriptorMilliseconds,
-        gramMilliseconds,
-        routerMilliseconds,
+        descriptorMilliseconds: descriptorTime.milliseconds,
+        gramMilliseconds: gramTime.milliseconds,
+        routerMilliseconds: routerTime.milliseconds,
       });
     },
 
