@@ -41,6 +41,8 @@ async function card(page: Page, name: string) {
     reason: (await verdict.count()) ? await verdict.getAttribute('data-reason') : null,
     model: (await verdict.count()) ? await verdict.getAttribute('data-model') : null,
     ood: (await c.getByTestId('ood-badge').count()) > 0,
+    /** The descriptor patches the distances in "Why this group?" come from. */
+    patches: Number(await c.getByTestId('why-distances').getAttribute('data-patches')),
     unusualCue: (await c.getByTestId('ood-badge').count()) ? await c.getByTestId('ood-badge').getAttribute('data-unusual-cue') : null,
     oodText: (await c.getByTestId('ood-badge').count()) ? await c.getByTestId('ood-badge').textContent() : null,
   };
@@ -66,6 +68,7 @@ test.describe('the learned router with the shipped models', () => {
     for (const photo of set) {
       const shown = await card(page, photo.name);
       expect(shown.rule).toBe('router');
+      expect(shown.patches).toBe(manifest.router!.descriptorPatches ?? manifest.descriptor.input.patchCount);
       const members = manifest.groups.find((g) => g.id === shown.group)?.members ?? [];
       (right[photo.degradation] ??= []).push(`${photo.name}: ${shown.group}${members.includes(photo.degradation as never) ? ' ✓' : ''}`);
     }
@@ -152,6 +155,8 @@ test.describe('the learned router with the shipped models', () => {
       const shown = await card(page, photo.name);
       expect.soft(shown.rule, photo.name).toBe('kl');
       expect.soft(shown.group, photo.name).toBe(cli[i].chosen);
+      // Analysed again for the KL rule, which reads every planned descriptor patch (the router may read fewer).
+      expect.soft(shown.patches, photo.name).toBe(manifest.descriptor.input.patchCount);
     }
   });
 });

@@ -44,6 +44,8 @@ interface CliSelection {
   probabilities: Record<string, number> | null;
   oodScore: number;
   jpegCheck: { probability: number; fired: boolean } | null;
+  /** How many descriptor patches the distances come from (the rule decides it). */
+  descriptorPatches: number;
 }
 
 test('analysis in the browser (wasm) equals `grids select` on the same image and manifest', async ({ browser }) => {
@@ -85,6 +87,16 @@ test('analysis in the browser (wasm) equals `grids select` on the same image and
       expect(Math.abs(web.jpegCheck.probability - node.jpegCheck.probability)).toBeLessThanOrEqual(1e-3);
       expect(web.jpegCheck.fired).toBe(node.jpegCheck.fired);
     }
+    expect(web.descriptorPatches).toBe(node.descriptorPatches);
+    // The KL rule, asked for by name: it reads every planned patch (the default rule may read fewer), in both.
+    const [nodeKl] = await cli<CliSelection[]>(['select', '--manifest', zoo.manifestPath, '--rule', 'kl', png]);
+    const webKl = await page.evaluate((wire) => window.gridsHarness.client!.analyse(window.gridsHarness.image(wire), 'kl'), photo.wire);
+    expect([webKl.automatic.rule, nodeKl.rule]).toEqual(['kl', 'kl']);
+    expect(webKl.descriptorPatches).toBe(zoo.manifest.descriptor.input.patchCount);
+    expect(nodeKl.descriptorPatches).toBe(zoo.manifest.descriptor.input.patchCount);
+    expect(webKl.chosen, `${degradation} (KL rule)`).toBe(nodeKl.chosen);
+    const klById = new Map(nodeKl.groups.map((g) => [g.id, g.distance]));
+    for (const g of webKl.groups) expect(Math.abs(g.distance - klById.get(g.id)!), `${g.id} distance (KL rule)`).toBeLessThanOrEqual(1e-4);
     console.log(`[${zoo.source} zoo] ${degradation}: ${web.automatic.rule} rule chose ${web.chosen} (CLI ${node.chosen}) at KL distance ${node.distance.toFixed(4)}, P(JPEG) ${web.jpegCheck?.probability.toFixed(4) ?? '–'} (CLI ${node.jpegCheck?.probability.toFixed(4) ?? '–'}), in ${web.milliseconds.toFixed(0)} ms`);
   }
 

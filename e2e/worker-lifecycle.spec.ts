@@ -52,7 +52,7 @@ test('abort terminates the worker, the next call reconfigures a fresh one, and n
       const analysed = await client.analyse(h.image(small));
       const before = new AbortController();
       before.abort();
-      const early = await client.analyse(h.image(small), before.signal).then(() => 'resolved', (e: DOMException) => e.name);
+      const early = await client.analyse(h.image(small), undefined, before.signal).then(() => 'resolved', (e: DOMException) => e.name);
       return { cancelled, progressed, afterAbort, tiles: restored.tiles, chosen: analysed.chosen, early };
     },
     { big: big.wire, small: small.wire, group },

@@ -27,7 +27,8 @@
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { analyseImage, routerOnPatches } from '../src/core/analysis';
+import { analyseImage, descriptorPatchesFor, routerOnPatches } from '../src/core/analysis';
+import { defaultRule } from '../src/core/routing';
 import { createFeatureExtractor } from '../src/cli/onnx/descriptor';
 import { ortCentredGram, ortRouter, restoreImage, runOnImage } from '../src/cli/onnx/ort-node';
 import { timed } from '../e2e/harness/timing';
@@ -153,11 +154,8 @@ try {
         gramTimes.push(result.gramMilliseconds);
         routerTimes.push(result.routerMilliseconds);
       });
-      // Lever: the photo's DDR statistic from half the patches (the references stay as published).
-      const halfPatches = structuredClone(manifestJson) as { descriptor: { input: { patchCount: number } } };
-      halfPatches.descriptor.input.patchCount /= 2;
-      const halfClient = await h.configure(halfPatches, models, { preferWebgpu: false, wasmThreads: threads, tile, overlap });
-      const analysisHalfPatches = await time(() => halfClient.analyse(image));
+      // The paper's KL rule, which reads every planned descriptor patch (the default rule may read fewer).
+      const analysisKl = await time(() => client.analyse(image, 'kl'));
       const bare = await h.bareTiles(models[modelFile], 'wasm', wire, tile, overlap, runs);
       const breakdown = await h.engineBreakdown(manifestJson, models, wire, groupId, tile, overlap, runs);
       // Levers, each the app's whole restore with one setting changed.
@@ -186,7 +184,7 @@ try {
         const kernel = compiled.instance.exports.run as (steps: number) => number;
         peaks.push(await h.timed(async () => kernel(peakSteps), runs * 3));
       }
-      return { peaks, variants, levers, restore, analysis, analysisHalfPatches, descriptor: descriptorTimes.slice(1), gram: gramTimes.slice(1), router: routerTimes.slice(1), bare: bare.times, breakdown, backend, threads, isolated: self.crossOriginIsolated };
+      return { peaks, variants, levers, restore, analysis, analysisKl, descriptor: descriptorTimes.slice(1), gram: gramTimes.slice(1), router: routerTimes.slice(1), bare: bare.times, breakdown, backend, threads, isolated: self.crossOriginIsolated };
     },
     {
       manifestJson, models, wire, groupId: group.id, modelFile: group.model.file, tile, overlap, runs,
@@ -216,7 +214,8 @@ try {
   const engineTotal = median(web.breakdown.map((b) => b.total));
   const engineRun = median(web.breakdown.map((b) => b.inRun));
   console.log(`  the worker's engine alone (no messages): ${engineTotal.toFixed(0)} ms, of which ${engineRun.toFixed(0)} ms inside session.run and ${(engineTotal - engineRun).toFixed(0)} ms our JS (decode, crop, pack, blend, encode)`);
-  console.log(`(c) analysis (descriptor + DDR statistic + KL${manifest.router ? ' + router' : ''})`);
+  const rule = defaultRule(manifest);
+  console.log(`(c) analysis under the default rule, ${rule}: ${descriptorPatchesFor(manifest, rule)} descriptor patches + DDR statistic + KL${manifest.router ? ' + router' : ''}`);
   row('onnxruntime-web, app (client.analyse)', webAnalysis);
   const webDescriptor = median(web.descriptor);
   const webGram = median(web.gram);
@@ -224,9 +223,8 @@ try {
   console.log(`  in the worker: ${webDescriptor.toFixed(0)} ms inside the descriptor's session runs, ${webGram.toFixed(0)} ms the Gram matrix, ${webRouter.toFixed(0)} ms the router (patch features, tone cues and its session run), ${(webAnalysis - webDescriptor - webGram - webRouter).toFixed(0)} ms the rest (decode, crops, JPEG summary, eigenvectors, GGD fit, KL, messages)`);
   row('onnxruntime-node (CLI analyseImage)', nodeAnalysis);
   console.log(`  web: ${(webAnalysis / megapixels / 1000).toFixed(3)} s/MP (aim ≤ 0.6), ${((100 * webAnalysis) / webRestore).toFixed(1)} % of the restore time (aim ≤ 10 %)`);
-  const webHalf = median(web.analysisHalfPatches);
-  const patchCount = manifest.descriptor.input.patchCount;
-  row(`lever: ${patchCount / 2} descriptor patches, not ${patchCount}`, webHalf, `   × ${(webHalf / webAnalysis).toFixed(2)}, ${((100 * webHalf) / webRestore).toFixed(1)} % of the restore (what it changes: npm run study:patch-count)`);
+  const webKl = median(web.analysisKl);
+  row(`the KL rule's analysis (${descriptorPatchesFor(manifest, 'kl')} patches)`, webKl, `   × ${(webKl / webAnalysis).toFixed(2)}, ${((100 * webKl) / webRestore).toFixed(1)} % of the restore (what fewer patches change: npm run study:patch-count)`);
   console.log(`(d) levers: the app's restore with one setting changed (${tile} px tiles and ${web.threads} threads above)`);
   const seamNote = (label: string) => (seams[label] === undefined ? '' : `   seams: ${seams[label].toFixed(1)} dB from one untiled pass`);
   console.log(`  the app's tiling: output ${seams[`tile ${tile}/${overlap} (as the app)`].toFixed(1)} dB (PSNR) from one untiled pass over the photo (Node)`);
@@ -258,7 +256,7 @@ try {
   const kernelShare = convRate / (peak[0]! * web.threads);
   console.log(`  ORT-web's convolutions: ${convRate.toFixed(1)} GFLOP/s on ${web.threads} threads, ${(100 * kernelShare).toFixed(0)} % of ${web.threads} × the mul + add kernel`);
   console.log(`  so even convolutions at wasm SIMD's own limit, and nothing else costing anything, would give node_ms / web_ms ≤ ${(convCeiling / kernelShare).toFixed(2)}`);
-  console.log(`\nraw (ms): web restore ${web.restore.map((t) => t.toFixed(0)).join(', ')}; bare ${web.bare.map((t) => t.toFixed(0)).join(', ')}; web analysis ${web.analysis.map((t) => t.toFixed(0)).join(', ')}; with half the patches ${web.analysisHalfPatches.map((t) => t.toFixed(0)).join(', ')}`);
+  console.log(`\nraw (ms): web restore ${web.restore.map((t) => t.toFixed(0)).join(', ')}; bare ${web.bare.map((t) => t.toFixed(0)).join(', ')}; web analysis ${web.analysis.map((t) => t.toFixed(0)).join(', ')}; KL rule ${web.analysisKl.map((t) => t.toFixed(0)).join(', ')}`);
 } finally {
   await close();
 }

@@ -37,7 +37,12 @@ const names = calibration.images.slice(0, Number(values.photos));
 const photos = await Promise.all(names.map(async (name) => centreCrop(await readImage(join('..', 'shared', 'data', 'photos', 'train', name)), 256)));
 const extract = createFeatureExtractor(await loadSession(join(models, manifest.descriptor.file)), manifest.descriptor.layer);
 const router = routerOnPatches(ortRouter(await loadSession(join(models, manifest.router!.file))));
-const withPatches = (n: number): Manifest => ({ ...manifest, descriptor: { ...manifest.descriptor, input: { ...manifest.descriptor.input, patchCount: n } } });
+// Both rules read n patches (the first n of the plan), whatever the manifest's router reads.
+const withPatches = (n: number): Manifest => ({
+  ...manifest,
+  descriptor: { ...manifest.descriptor, input: { ...manifest.descriptor.input, patchCount: n } },
+  router: { ...manifest.router!, descriptorPatches: n },
+});
 
 // The crops: each photo degraded by each of the 11, and by each out-of-distribution kind.
 const crops = photos.flatMap((clean, i) => [

@@ -114,6 +114,7 @@ for (const file of filesOf(dirs.combo)) {
 }
 const oodKinds = OOD_DEGRADATION_IDS.filter((k) => existsSync(join(dirs.ood, k)));
 const klOod = Object.fromEntries(['clean', ...oodKinds].map((k) => [k, select(filesOf(join(dirs.ood, k)), 'kl')]));
+const klOodPositives = oodKinds.flatMap((k) => klOod[k].map((r) => r.nearestGroupDistance));
 const predicted = rows.filter((x) => x.predicted !== null);
 const router = protocolRun.summary;
 const klSummary: ProtocolSummary = {
@@ -126,9 +127,10 @@ const klSummary: ProtocolSummary = {
   autoBaselineShare: mean(rows.map((x) => +(x.auto === 'baseline'))),
   gainPredictionR: predicted.length > 2 ? pearson(predicted.map((x) => x.predicted!), predicted.map((x) => x.pauto - x.pin)) : null,
   falseOodInDist: mean(rows.map((x) => +x.ood)),
-  // The KL rule's OOD score is the distance to the nearest group: the protocol's own AUROC.
-  oodAurocVsDegraded: router.oodAurocVsDegraded,
-  oodAurocVsClean: router.oodAurocVsClean,
+  // The KL rule's OOD score is the distance to the nearest group, the protocol's own score, here from the KL
+  // rule's analysis (the protocol's run reads the router rule's, which may use fewer descriptor patches).
+  oodAurocVsDegraded: auroc(klOodPositives, rows.map((x) => x.dist)),
+  oodAurocVsClean: auroc(klOodPositives, klOod.clean.map((r) => r.nearestGroupDistance)),
   oodFlagged: Object.fromEntries(Object.entries(klOod).map(([k, v]) => [k, `${v.filter((r) => r.ood).length}/${v.length}`])),
   clean: { n: cleanKept.length, keptAsIs: mean(cleanKept), models: [] },
   combos: Object.fromEntries(Object.entries(router.combos).map(([pair, v]) => [pair, { ...v, auto: mean(comboAuto[pair]) }])),

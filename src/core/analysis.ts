@@ -11,6 +11,10 @@ import { selectGroup, type SelectionOptions, type SelectionResult } from './sele
  * The analysis a user's photo gets, in the browser worker and in `grids select` / `grids restore`
  * alike: the manifest's DDR protocol on the photo and selection against the manifest's groups (the
  * KL rule), the router network on the photo's patch features, then one decision (routing.ts).
+ *
+ * How many descriptor patches it reads depends on the rule: the KL rule reads every planned patch
+ * (its choice moves with fewer), the router rule the first `router.descriptorPatches` of the same
+ * plan (its choice does not move, and its OOD model was fitted on distances from that many).
  */
 export function protocolOf(descriptor: DescriptorSpec): DdrProtocol {
   return {
@@ -20,6 +24,17 @@ export function protocolOf(descriptor: DescriptorSpec): DdrProtocol {
     k: descriptor.pca.k,
     trimSigmas: descriptor.trimSigmas,
   };
+}
+
+/** The descriptor patches an analysis under `rule` reads (a prefix of the plan: planPatches draws them in order). */
+export function descriptorPatchesFor(manifest: Manifest, rule: RoutingRule): number {
+  const full = manifest.descriptor.input.patchCount;
+  return rule === 'router' ? (manifest.router?.descriptorPatches ?? full) : full;
+}
+
+/** The DDR protocol of an analysis under `rule`. */
+export function protocolFor(manifest: Manifest, rule: RoutingRule): DdrProtocol {
+  return { ...protocolOf(manifest.descriptor), patchCount: descriptorPatchesFor(manifest, rule) };
 }
 
 /** Runs the router network on one photo's patch features (PATCH_COUNT × PATCH_FEATURE_COUNT) and returns its logits. */
@@ -34,6 +49,7 @@ export const routerOnPatches = (session: RouterSession): RouterRunner => async (
 });
 
 export interface ImageAnalysis {
+  /** The DDR statistic, from descriptorPatchesFor(manifest, rule) patches (`statistic.patches`). */
   statistic: DdrAnalysis;
   /** The KL rule's view, computed on every analysis (distances, heatmap row, JPEG check). */
   selection: SelectionResult;
@@ -61,7 +77,7 @@ export function jpegCheckVerdict(statistic: Pick<DdrAnalysis, 'summary'>, check:
 export interface AnalyseImageOptions extends AnalyseOptions {
   /** Needed when the manifest ships a router. */
   router?: RouterRunner;
-  /** The rule that decides (the manifest's default when absent). */
+  /** The rule that decides, and so how many descriptor patches are read (the manifest's default rule when absent). */
   rule?: RoutingRule;
 }
 
@@ -78,8 +94,9 @@ export async function analyseImage(
   extract: FeatureExtractor,
   options: AnalyseImageOptions,
 ): Promise<ImageAnalysis> {
-  const statistic = await analyseDegradation([image], protocolOf(manifest.descriptor), extract, options);
+  const rule = options.rule ?? defaultRule(manifest);
+  const statistic = await analyseDegradation([image], protocolFor(manifest, rule), extract, options);
   const selection = selectWithManifest(statistic, manifest);
   const routerInput = await routerInputFor(image, manifest, options.router);
-  return { statistic, selection, routerInput, automatic: decideRoute(options.rule ?? defaultRule(manifest), selection, routerInput, manifest) };
+  return { statistic, selection, routerInput, automatic: decideRoute(rule, selection, routerInput, manifest) };
 }

@@ -364,6 +364,12 @@ describe('parseManifest', () => {
       expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: { clean: [[...TONE_GRID]] } }), 'manifest.router.ood.tone.quantiles.clean');
       expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: { clean: PHOTO_CUES.map(() => [...TONE_GRID].reverse()) } }), 'manifest.router.ood.tone.quantiles.clean[0]', /must not decrease/);
       expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: {} }), 'manifest.router.ood.tone', /at least one class/);
+      // The router rule's descriptor patches: at least the PCA's components (300 here), at most the planned 800.
+      ok.router = { ...router(ok), descriptorPatches: 400 };
+      expect(parseManifest(ok).router?.descriptorPatches).toBe(400);
+      for (const patches of [801, 299]) {
+        expectInvalid((m) => Object.assign(m, { router: { ...router(m), descriptorPatches: patches } }), 'manifest.router.descriptorPatches', /between the PCA's 300 components and the descriptor's 800 planned patches/);
+      }
     });
 
     it('lists every problem at once', () => {

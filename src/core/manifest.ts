@@ -215,6 +215,13 @@ export const routerSchema = z.object({
   noDamageThreshold: z.number().gt(0).lte(1),
   /** Mean PSNR gain (dB) of each model ('baseline' and every group id) on each class, on held-out training crops. */
   gain: z.record(nonEmptyString, z.record(routerClassSchema, z.number())),
+  /**
+   * How many of the descriptor's planned patches the router rule's analysis reads: the first ones
+   * of the same plan (core/ddr-protocol.ts), so half the descriptor runs for the same router
+   * choice (npm run study:patch-count). The OOD model's distances were measured with this many.
+   * Absent: every planned patch, as the KL rule always reads.
+   */
+  descriptorPatches: positiveInt.optional(),
   /** OOD: a logistic model over the router's energy, the distance to the nearest group and the photo's tone anomaly. */
   ood: z.object({
     energyWeight: z.number(),
@@ -360,6 +367,10 @@ export const manifestSchema = z
       }
       for (const model of Object.keys(m.router.gain)) {
         if (!models.includes(model)) ctx.addIssue({ code: 'custom', path: ['router', 'gain', model], message: `'${model}' is neither 'baseline' nor one of manifest.groups` });
+      }
+      const patches = m.router.descriptorPatches;
+      if (patches !== undefined && (patches > m.descriptor.input.patchCount || patches < m.descriptor.pca.k)) {
+        ctx.addIssue({ code: 'custom', path: ['router', 'descriptorPatches'], message: `must lie between the PCA's ${m.descriptor.pca.k} components and the descriptor's ${m.descriptor.input.patchCount} planned patches` });
       }
     }
 

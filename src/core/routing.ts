@@ -15,7 +15,8 @@
  * sent to it were restored better by the group than by the baseline.
  *
  * The KL distances are computed on every analysis whatever the rule, for "Why this group?", the
- * heatmap row and the OOD score (with the router's energy and the photo's tone anomaly).
+ * heatmap row and the OOD score (with the router's energy and the photo's tone anomaly), from the
+ * descriptor patches the rule reads (analysis.ts descriptorPatchesFor).
  */
 import { automaticChoice, modelKey, type GroupTrust, type ModelChoice } from './auto-choice';
 import type { DegradationId } from './degradations/ids';

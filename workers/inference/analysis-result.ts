@@ -1,4 +1,4 @@
-import type { Ggd } from '../../src/core/ggd-types';
+import type { DdrAnalysis } from '../../src/core/ddr-protocol';
 import type { Manifest } from '../../src/core/manifest';
 import { predictedGainUnder, type RouterInput, type RoutingDecision } from '../../src/core/routing';
 import type { SelectionResult } from '../../src/core/selection';
@@ -6,7 +6,7 @@ import type { AnalysisResult, Backend } from './contract';
 
 /** The worker's answer for one analysis: the decision's view first, the KL rule's in full, and the timings. */
 export function analysisResultOf(
-  parts: { ggd: Ggd; selection: SelectionResult; routerInput: RouterInput | null; automatic: RoutingDecision },
+  parts: { statistic: Pick<DdrAnalysis, 'ggd' | 'patches'>; selection: SelectionResult; routerInput: RouterInput | null; automatic: RoutingDecision },
   manifest: Manifest,
   run: { backend: Backend; milliseconds: number; descriptorMilliseconds: number; gramMilliseconds: number; routerMilliseconds: number },
 ): AnalysisResult {
@@ -22,11 +22,12 @@ export function analysisResultOf(
     likelyDegradation: selection.likelyDegradation,
     jpegCheck: selection.jpegCheck,
     automatic,
+    descriptorPatches: parts.statistic.patches,
     selection,
     routerInput: parts.routerInput,
     groups: selection.groups,
     degradations: selection.degradations,
-    ggd: parts.ggd,
+    ggd: parts.statistic.ggd,
     ...run,
   };
 }

@@ -75,7 +75,7 @@ describe('inference client', () => {
     const { workers, client } = harness();
     await client.configure(manifest, { 'g1.onnx': new ArrayBuffer(3) }, settings);
     const controller = new AbortController();
-    const pending = client.analyse(image, controller.signal);
+    const pending = client.analyse(image, undefined, controller.signal);
     await new Promise((r) => setTimeout(r, 20));
     expect(workers[0].calls).toEqual(['configure:test:g1.onnx', 'analyse']);
     controller.abort();

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { Manifest } from '../../src/core/manifest';
+import type { RoutingRule } from '../../src/core/routing';
 import type {
   AnalysisResult,
   BackendReport,
@@ -25,7 +26,7 @@ import type {
 export interface InferenceClient {
   detectBackend(signal?: AbortSignal): Promise<BackendReport>;
   configure(manifest: Manifest, models: Record<string, ArrayBuffer>, settings: WorkerSettings, signal?: AbortSignal): Promise<void>;
-  analyse(image: ImagePayload, signal?: AbortSignal): Promise<AnalysisResult>;
+  analyse(image: ImagePayload, rule?: RoutingRule, signal?: AbortSignal): Promise<AnalysisResult>;
   restore(
     image: ImagePayload,
     model: ModelChoice,
@@ -123,7 +124,7 @@ export function createInferenceClient(options: InferenceClientOptions = {}): Inf
       });
     },
 
-    analyse: (image, signal) => call(signal, (conn) => conn.ready.then(() => conn.remote.analyse(image))),
+    analyse: (image, rule, signal) => call(signal, (conn) => conn.ready.then(() => conn.remote.analyse(image, rule))),
 
     restore(image, model, onProgress, signal) {
       // Progress messages the worker posted before it was stopped must not reach the caller after

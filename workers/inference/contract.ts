@@ -9,7 +9,7 @@
 import type { Manifest } from '../../src/core/manifest';
 import type { Ggd } from '../../src/core/ggd-types';
 import type { JpegCheckResult, RankedDistance, SelectionResult } from '../../src/core/selection';
-import type { RouterInput, RoutingDecision } from '../../src/core/routing';
+import type { RouterInput, RoutingDecision, RoutingRule } from '../../src/core/routing';
 import type { ModelChoice } from '../../src/core/auto-choice';
 import type { Backend, BackendReport } from './backend';
 
@@ -54,11 +54,14 @@ export interface AnalysisResult {
   /** The JPEG check's verdict; null when the manifest has no check. */
   jpegCheck: JpegCheckResult | null;
   /**
-   * The routing decision (core/routing.ts) under the manifest's default rule: the model restored with
-   * when the user picks none, why, and its predicted gain. Another rule is decided from `selection`
-   * and `routerInput` with decideRoute, without analysing again.
+   * The routing decision (core/routing.ts) under the rule analysed for: the model restored with when
+   * the user picks none, why, and its predicted gain. Another rule reading as many descriptor patches
+   * is decided from `selection` and `routerInput` with decideRoute, without analysing again
+   * (app/features/analysis/decision.ts analysisFits).
    */
   automatic: RoutingDecision;
+  /** How many descriptor patches the DDR statistic (and so every distance) comes from. */
+  descriptorPatches: number;
   /** The KL rule's full result (computed on every analysis). */
   selection: SelectionResult;
   /** The router's logits and the photo's tone cues (null when the manifest has no router). */
@@ -102,8 +105,12 @@ export interface InferenceWorkerApi {
    * and cached per model file.
    */
   configure(manifest: Manifest, models: Record<string, ArrayBuffer>, settings: WorkerSettings): Promise<void>;
-  /** The descriptor on the manifest's patches, the DDR statistic, then KL to each group. */
-  analyse(image: ImagePayload): Promise<AnalysisResult>;
+  /**
+   * The descriptor on the manifest's patches, the DDR statistic, KL to each group, the router, then
+   * the decision under `rule` (the manifest's default when absent), which also sets how many
+   * descriptor patches are read (core/analysis.ts descriptorPatchesFor).
+   */
+  analyse(image: ImagePayload, rule?: RoutingRule): Promise<AnalysisResult>;
   /** Tiled restoration with feathered blending; progress after every tile. Model 'none' returns the original pixels. */
   restore(image: ImagePayload, model: ModelChoice, onProgress: (progress: RestoreProgress) => void): Promise<RestoreResult>;
 }

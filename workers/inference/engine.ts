@@ -221,7 +221,7 @@ export function createEngine(host: EngineHost): InferenceEngine {
       host.setWasmThreads(Math.max(1, Math.floor(nextSettings.wasmThreads) || 1));
     },
 
-    async analyse(payload) {
+    async analyse(payload, rule) {
       const { manifest } = configured();
       const started = host.now();
       const { image } = decodePayload(payload);
@@ -252,8 +252,8 @@ export function createEngine(host: EngineHost): InferenceEngine {
         }));
       // Timed whole: the patch features, the tone cues and the session run.
       const router: RouterRunner | undefined = routerSession && routerTime.wrap(routerOnPatches(routerSession));
-      const { statistic, selection, routerInput, automatic } = await analyseImage(image, manifest, extract, { gram, router });
-      return analysisResultOf({ ggd: statistic.ggd, selection, routerInput, automatic }, manifest, {
+      const { statistic, selection, routerInput, automatic } = await analyseImage(image, manifest, extract, { gram, router, rule });
+      return analysisResultOf({ statistic, selection, routerInput, automatic }, manifest, {
         backend: descriptor.current?.backend ?? 'wasm',
         milliseconds: host.now() - started,
         descriptorMilliseconds: descriptorTime.milliseconds,

@@ -13,7 +13,7 @@ const engine = createEngine(webHost);
 const api: InferenceWorkerApi = {
   detectBackend: () => engine.detectBackend(),
   configure: (manifest, models, settings) => engine.configure(manifest, models, settings),
-  analyse: (image) => engine.analyse(image),
+  analyse: (image, rule) => engine.analyse(image, rule),
   async restore(image, model, onProgress) {
     const report = (progress: RestoreProgress) => {
       // Fire and forget: a busy page must not slow the tiles down.

@@ -3,9 +3,12 @@ import { useManifest } from '../queries/manifest';
 import { useModels } from '../queries/models';
 import { useAppStore } from '../state/store';
 import { wasmThreadsFor } from '../inference/client';
-import { engine } from './actions';
+import { engine, followRoutingRule } from './actions';
 
-/** Feeds the engine (outside React) with what React Query loaded and the current settings. Renders nothing. */
+/**
+ * Feeds the engine (outside React) with what React Query loaded and the current settings, and has
+ * photos analysed again when a new routing rule reads other descriptor patches. Renders nothing.
+ */
 export function EngineBridge() {
   const manifest = useManifest();
   const models = useModels(manifest.data);
@@ -22,5 +25,9 @@ export function EngineBridge() {
       });
     } else engine.setInput({ status: 'loading' });
   });
+  const routingRule = settings.routingRule;
+  useEffect(() => {
+    if (manifest.data) followRoutingRule(manifest.data);
+  }, [routingRule, manifest.data]);
   return null;
 }

@@ -3,7 +3,7 @@
  * inference client. Components call these; nothing here renders.
  */
 import type { Manifest } from '../../core/manifest';
-import { decisionFor, type RoutingRuleSetting } from '../features/analysis/decision';
+import { analysisFits, decisionFor, resolveRule, type RoutingRuleSetting } from '../features/analysis/decision';
 import { decodeImageFile, ImportError, toPayload } from '../features/import/decode';
 import { encodePng, thumbnailUrl } from '../features/batch/encode-png';
 import { restoredFileName, zipFileName } from '../features/batch/download-names';
@@ -85,9 +85,17 @@ export function analyse(id: string): void {
     kind: 'analyse',
     run: async (signal) => {
       try {
-        await engine.ready(signal);
+        const manifest = await engine.ready(signal);
         store().setAnalysis(id, { status: 'running' });
-        const result = await getInferenceClient().analyse(toPayload(source), signal);
+        // Under the rule in the settings; analysed again if the user switched to a rule that reads
+        // other descriptor patches meanwhile (followRoutingRule sees only finished analyses).
+        const ruleNow = () => resolveRule(store().settings.routingRule, manifest);
+        let rule = ruleNow();
+        let result = await getInferenceClient().analyse(toPayload(source), rule, signal);
+        while (!signal.aborted && ruleNow() !== rule && !analysisFits(result, manifest, store().settings.routingRule)) {
+          rule = ruleNow();
+          result = await getInferenceClient().analyse(toPayload(source), rule, signal);
+        }
         if (signal.aborted) return;
         store().setAnalysis(id, { status: 'done', result });
       } catch (error) {
@@ -98,6 +106,17 @@ export function analyse(id: string): void {
     onCancel: () => store().setAnalysis(id, { status: 'cancelled' }),
   });
   if (queued) store().setAnalysis(id, { status: 'queued' });
+}
+
+/**
+ * After the routing rule changed: analyses again every photo whose analysis read another number of
+ * descriptor patches than the rule now in use reads (the others are decided again without one).
+ */
+export function followRoutingRule(manifest: Manifest): void {
+  const setting = store().settings.routingRule;
+  for (const target of Object.values(store().items)) {
+    if (target.analysis.status === 'done' && !analysisFits(target.analysis.result, manifest, setting)) analyse(target.id);
+  }
 }
 
 /**

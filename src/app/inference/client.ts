@@ -5,6 +5,7 @@
  */
 import { createInferenceClient } from '../../../workers/inference/client';
 import type { Manifest } from '../../core/manifest';
+import type { RoutingRule } from '../../core/routing';
 import type {
   AnalysisResult,
   BackendReport,
@@ -21,7 +22,7 @@ export type { AnalysisResult, Backend, BackendReport, ImagePayload, ModelChoice,
 export interface AppInferenceClient {
   detectBackend(signal?: AbortSignal): Promise<BackendReport>;
   configure(manifest: Manifest, models: Record<string, ArrayBuffer>, settings: WorkerSettings, signal?: AbortSignal): Promise<void>;
-  analyse(image: ImagePayload, signal?: AbortSignal): Promise<AnalysisResult>;
+  analyse(image: ImagePayload, rule: RoutingRule, signal?: AbortSignal): Promise<AnalysisResult>;
   restore(image: ImagePayload, model: ModelChoice, onProgress: (progress: RestoreProgress) => void, signal?: AbortSignal): Promise<RestoreResult>;
   terminate(): void;
 }

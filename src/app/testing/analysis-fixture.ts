@@ -3,6 +3,7 @@
  * selection, and router logits that favour chosen classes. Never imported by the app itself.
  */
 import { analysisResultOf } from '../../../workers/inference/analysis-result';
+import { descriptorPatchesFor } from '../../core/analysis';
 import { parseManifest, type Manifest } from '../../core/manifest';
 import { ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { PATCH_FEATURES_VERSION } from '../../core/router/patch-features';
@@ -78,6 +79,7 @@ export function routerInputOf(logits: number[]): RouterInput {
 /** What the worker would send for this selection and these logits (decided under the manifest's default rule). */
 export function analysisResult(manifest: Manifest, selection: SelectionResult, routerLogits: number[] | null): AnalysisResult {
   const routerInput = routerLogits && routerInputOf(routerLogits);
-  const automatic = decideRoute(defaultRule(manifest), selection, routerInput, manifest);
-  return analysisResultOf({ ggd: { sigma: 1, beta: 1 }, selection, routerInput, automatic }, manifest, { backend: 'wasm', milliseconds: 1, descriptorMilliseconds: 0.5, gramMilliseconds: 0.1, routerMilliseconds: 0.1 });
+  const rule = defaultRule(manifest);
+  const automatic = decideRoute(rule, selection, routerInput, manifest);
+  return analysisResultOf({ statistic: { ggd: { sigma: 1, beta: 1 }, patches: descriptorPatchesFor(manifest, rule) }, selection, routerInput, automatic }, manifest, { backend: 'wasm', milliseconds: 1, descriptorMilliseconds: 0.5, gramMilliseconds: 0.1, routerMilliseconds: 0.1 });
 }

@@ -71,6 +71,8 @@ function summary(image: string, analysis: ImageAnalysis, manifest: Manifest) {
     groups: s.groups,
     degradations: s.degradations,
     ggd: analysis.statistic.ggd,
+    /** How many descriptor patches the statistic (and every distance) comes from: the rule decides it. */
+    descriptorPatches: analysis.statistic.patches,
   };
 }
 

@@ -37,6 +37,12 @@ describe('routerSection', () => {
     expect(text).toMatch(/Clean crops left as they are .* \| 100\.0 % \| 50\.0 % \| ≥ 90 %: \*\*not met\*\*/);
   });
 
+  it('names the descriptor patches the router rule reads, when its calibration read fewer than all', () => {
+    const fewer = { ...router, calibration: { ...router.calibration, descriptorPatches: 192 } };
+    expect(routerSection(fewer, undefined, (id) => id).join('\n')).toMatch(/reads the first 192 of the descriptor's planned patches/);
+    expect(routerSection(router, undefined, (id) => id).join('\n')).not.toMatch(/planned patches/);
+  });
+
   it('says so when the protocol has not been run, and is empty for a zoo without a router', () => {
     expect(routerSection(router, undefined, (id) => id).join('\n')).toMatch(/has not been run/);
     expect(routerSection(undefined, undefined, (id) => id)).toEqual([]);

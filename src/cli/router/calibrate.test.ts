@@ -15,7 +15,7 @@ function cropsWithMargin(margin: number, n: number, rng = createRng(1)): RouterC
     // The network is right 80 % of the time, with the same confident margin either way.
     const predicted = rng.next() < 0.8 ? source : ROUTER_CLASSES[(classIndex(source) + 1) % ROUTER_CLASSES.length];
     const logits = ROUTER_CLASSES.map((c) => (c === predicted ? margin : 0));
-    return { image: 'x', crop: 0, source, kind: 'in', logits, nearestGroupDistance: 3, klChosen: 'g' };
+    return { image: 'x', crop: 0, source, kind: 'in', logits, nearestGroupDistance: 3 };
   });
 }
 
@@ -33,7 +33,7 @@ describe('fitTemperature', () => {
 
 describe('gain table, candidate and policy', () => {
   const crop = (source: RouterClass, p: RouterClass, gains: Record<string, number>): RouterCrop => ({
-    image: 'x', crop: 0, source, kind: 'in', logits: ROUTER_CLASSES.map((c) => (c === p ? 10 : 0)), nearestGroupDistance: 3, klChosen: 'g', gains,
+    image: 'x', crop: 0, source, kind: 'in', logits: ROUTER_CLASSES.map((c) => (c === p ? 10 : 0)), nearestGroupDistance: 3, gains,
   });
   const crops = [
     crop('jpeg', 'jpeg', { baseline: 1, 'g-jpeg': 3 }),

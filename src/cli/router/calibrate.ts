@@ -32,9 +32,11 @@ export interface RouterCrop {
   source: RouterClass | OodDegradationId;
   kind: 'in' | 'ood';
   logits: number[];
-  /** The KL rule's distance to the nearest group and its choice (with the JPEG check). */
+  /**
+   * The distance to the nearest group (the OOD model's input), from the router rule's analysis: the
+   * descriptor patches its calibration record names (RouterCalibration.descriptorPatches).
+   */
   nearestGroupDistance: number;
-  klChosen: string;
   /** PSNR gain (dB) of each model ('baseline' and group ids) over the input; absent on OOD crops. */
   gains?: Record<string, number>;
   /** The photo's tone cues (photo-cues.ts); absent in crops measured before the OOD model read them. */
@@ -51,18 +53,29 @@ export function calibrationInput(crop: Pick<CalibrationCrop, 'clean' | 'seedOf'>
   return degrade(crop.clean, source, crop.seedOf(source)).image;
 }
 
-export async function measureRouterCrops(options: {
+/** What the router rule's analysis of a calibration crop needs: its DDR protocol (with the router's patch count) and the KL side. */
+export interface RouterAnalysisOptions {
   images: EvalImage[];
   crop: number | null;
   cropsPerImage: number;
   seed: number;
-  routerFile: string;
+  /** The router rule's protocol: the descriptor's, with the router's descriptorPatches. */
   protocol: DdrProtocol;
   extract: FeatureExtractor;
   references: { id: DegradationId; ggd: Ggd }[];
   groups: { id: string; members: DegradationId[]; file: string }[];
-  baselineFile: string;
   jpegCheck?: JpegCheck;
+}
+
+/** The distance to the nearest group of one input, as the router rule's analysis reads it. */
+async function nearestGroupDistanceOf(input: RgbImage, options: RouterAnalysisOptions): Promise<number> {
+  const statistic = await analyseDegradation([input], options.protocol, options.extract, { gram: ortCentredGram() });
+  return selectGroup(statistic.ggd, options.references, options.groups, { jpegCheck: jpegCheckVerdict(statistic, options.jpegCheck) }).nearestGroupDistance;
+}
+
+export async function measureRouterCrops(options: RouterAnalysisOptions & {
+  routerFile: string;
+  baselineFile: string;
   /** The sources to measure (CALIBRATION_SOURCES when absent). */
   sources?: readonly (RouterClass | OodDegradationId)[];
   onProgress?: (done: number, total: number) => void;
@@ -81,20 +94,18 @@ export async function measureRouterCrops(options: {
     for (const source of sources) {
       const ood = isOodDegradation(source);
       const input = calibrationInput(calibrationCrop, c, source);
-      let statistic;
+      let nearestGroupDistance;
       try {
-        statistic = await analyseDegradation([input], options.protocol, options.extract, { gram: ortCentredGram() });
+        nearestGroupDistance = await nearestGroupDistanceOf(input, options);
       } catch (error) {
         // E.g. over-exposure that clips a bright crop to white: the app refuses such a photo too.
         options.onSkip?.(`${image} crop ${crop} ${source}`, (error as Error).message.split('\n')[0]);
         options.onProgress?.(++done, total);
         continue;
       }
-      const selection = selectGroup(statistic.ggd, options.references, options.groups, { jpegCheck: jpegCheckVerdict(statistic, options.jpegCheck) });
       const sample: RouterCrop = {
         image, crop, source, kind: ood ? 'ood' : 'in',
-        logits: Array.from(await router(patchFeatures(input))),
-        nearestGroupDistance: selection.nearestGroupDistance, klChosen: selection.chosen,
+        logits: Array.from(await router(patchFeatures(input))), nearestGroupDistance,
         photoCues: Array.from(photoCues(input)),
       };
       if (!ood) {
@@ -105,6 +116,31 @@ export async function measureRouterCrops(options: {
       out.push(sample);
       options.onProgress?.(++done, total);
     }
+  }
+  return out;
+}
+
+/**
+ * The crops of a calibration measured with another protocol, with their distances read again under
+ * `options.protocol` (the same inputs; logits and gains do not depend on the descriptor). A crop the
+ * analysis now refuses is left out and told to onSkip.
+ */
+export async function withRouterDistances(crops: readonly RouterCrop[], options: RouterAnalysisOptions & {
+  onProgress?: (done: number, total: number) => void;
+  onSkip?: (crop: string, reason: string) => void;
+}): Promise<RouterCrop[]> {
+  const calibration = calibrationCrops(options.images, options.crop, options.cropsPerImage, options.seed);
+  const index = new Map(calibration.map((c, i) => [`${c.image}#${c.crop}`, i]));
+  const out: RouterCrop[] = [];
+  for (const [done, c] of crops.entries()) {
+    const i = index.get(`${c.image}#${c.crop}`);
+    if (i === undefined) throw new Error(`calibration crop ${c.image} #${c.crop} is not among this preset's crops; run the router-calibration stage again`);
+    try {
+      out.push({ ...c, nearestGroupDistance: await nearestGroupDistanceOf(calibrationInput(calibration[i], i, c.source), options) });
+    } catch (error) {
+      options.onSkip?.(`${c.image} crop ${c.crop} ${c.source}`, (error as Error).message.split('\n')[0]);
+    }
+    options.onProgress?.(done + 1, crops.length);
   }
   return out;
 }
@@ -145,6 +181,8 @@ export const NO_DAMAGE_THRESHOLD = 0.5;
 export interface RouterCalibration {
   images: string[];
   crops: RouterCrop[];
+  /** The descriptor patches the crops' distances were read from; absent in records measured with every planned patch. */
+  descriptorPatches?: number;
   temperature: number;
   noDamageThreshold: number;
   gain: Record<string, Record<RouterClass, number>>;
@@ -155,7 +193,7 @@ export interface RouterCalibration {
 }
 
 /** Everything the manifest's router block needs, from the measured held-out crops (pure, so a stored measurement can be decided again). */
-export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images: string[]): RouterCalibration {
+export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images: string[], descriptorPatches: number): RouterCalibration {
   const temperature = fitTemperature(crops);
   const gain = gainTable(crops, ['baseline', ...groupIds]);
   const policy = routerPolicy(crops, groupIds, temperature, gain, NO_DAMAGE_THRESHOLD);
@@ -169,7 +207,7 @@ export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images:
   }
   const clean = crops.filter((x) => x.source === CLEAN);
   return {
-    images, crops, temperature, noDamageThreshold: NO_DAMAGE_THRESHOLD, gain, policy,
+    images, crops, descriptorPatches, temperature, noDamageThreshold: NO_DAMAGE_THRESHOLD, gain, policy,
     policyDescription: `${crops.filter((c) => c.gains).length} crops (4 corners) of ${images.length} held-out training photos, each degraded by each of the 11 or left clean; a group restores only where its model beat the mix baseline on average over the crops the router sent to it`,
     heldOut: {
       routing: mean(crops.filter((x) => x.kind === 'in' && x.source !== CLEAN).map((x) => {

@@ -46,7 +46,7 @@ describe('fitOodModel', () => {
       if (kind) cues[darkChannel] += 3;
       return {
         image: 'x', crop: i, source: kind ?? (i % 5 ? 'jpeg' : 'clean'), kind: kind ? 'ood' : 'in',
-        logits: ROUTER_CLASSES.map((_, k) => (k === 0 ? 5 + rng.normal() : 0)), nearestGroupDistance: 3 + 0.3 * rng.normal(), klChosen: 'g', photoCues: cues,
+        logits: ROUTER_CLASSES.map((_, k) => (k === 0 ? 5 + rng.normal() : 0)), nearestGroupDistance: 3 + 0.3 * rng.normal(), photoCues: cues,
       } satisfies RouterCrop;
     });
   }

@@ -29,7 +29,7 @@ import { measureBlindUse, type BlindUseResult } from './blind-use';
 import { decidePolicy, measureAutoChoice, type AutoChoiceResult } from './auto-choice';
 import { trainJpegCheck, type JpegCheckTraining } from './jpeg-check';
 import type { ZooPreset } from './presets';
-import { CALIBRATION_SOURCES, calibrateRouter, measureRouterCrops, type RouterCalibration } from '../router/calibrate';
+import { calibrateRouter, measureRouterCrops, withRouterDistances, type RouterAnalysisOptions, type RouterCalibration } from '../router/calibrate';
 import { cropKey, fitOodModel, fitToneModel, manifestOod, toneSamples, withPhotoCues, type OodFit } from '../router/ood';
 import { manifestDigest, measureRouterOnValidation, type RouterOnCrop, type RouterOnValidation } from '../router/on-validation';
 import { OOD_DEGRADATION_IDS } from '../../core/degradations/out-of-distribution';
@@ -436,23 +436,42 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       hyper: { hidden: preset.router.hidden, epochs: preset.router.epochs }, workers: o.workers, queue: o.queue, log,
     }));
   await saveTimings();
-  const routerCrops = (sources?: Parameters<typeof measureRouterCrops>[0]['sources']) => async (images: EvalImage[]) => {
-    const progressEvery = Math.max(1, Math.round(images.length * preset.calibrationCrops * (sources ?? CALIBRATION_SOURCES).length / 10));
-    return measureRouterCrops({
-      images, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 5, routerFile: routerTraining.onnx,
-      protocol, extract, references: references.references, groups, baselineFile: onnxOf('baseline'), jpegCheck: jpegCheck.check, sources,
-      onProgress: (done, total) => { if (done % progressEvery === 0 || done === total) log(`  router calibration: ${done}/${total} crops`); },
+  // The router rule's analysis reads the first descriptorPatches of the descriptor's planned patches;
+  // its OOD model's distances are read the same way.
+  const routerPatches = preset.router.descriptorPatches ?? protocol.patchCount;
+  const routerAnalysis = (images: EvalImage[]): RouterAnalysisOptions => ({
+    images, crop: preset.eval.crop, cropsPerImage: preset.calibrationCrops, seed: preset.eval.seed + 5,
+    protocol: { ...protocol, patchCount: routerPatches }, extract, references: references.references, groups, jpegCheck: jpegCheck.check,
+  });
+  const every10th = (total: number, done: number) => done % Math.max(1, Math.round(total / 10)) === 0 || done === total;
+  const routerCrops = (sources?: Parameters<typeof measureRouterCrops>[0]['sources']) => async (images: EvalImage[]) =>
+    measureRouterCrops({
+      ...routerAnalysis(images), routerFile: routerTraining.onnx, baselineFile: onnxOf('baseline'), sources,
+      onProgress: (done, total) => { if (every10th(total, done)) log(`  router calibration: ${done}/${total} crops`); },
       onSkip: (crop, reason) => log(`  router calibration: left out ${crop}: ${reason}`),
     });
-  };
-  const routerCalibration = await stage('router-calibration', join(routerWork, 'calibration.json'), timings, log, async () => {
+  const routerCalibrationPath = join(routerWork, 'calibration.json');
+  const routerOodPath = join(routerWork, 'ood.json');
+  const routerCalibration = await stage('router-calibration', routerCalibrationPath, timings, log, async () => {
     const images = await gainTableImages();
-    return calibrateRouter(await routerCrops()(images), groups.map((g) => g.id), images.map((i) => i.name));
+    return calibrateRouter(await routerCrops()(images), groups.map((g) => g.id), images.map((i) => i.name), routerPatches);
   });
+  if ((routerCalibration.descriptorPatches ?? protocol.patchCount) !== routerPatches) {
+    // Only the distances depend on the patch count: read them again, and fit the OOD model again.
+    log(`  the router calibration's distances were read from ${routerCalibration.descriptorPatches ?? protocol.patchCount} descriptor patches: reading them from ${routerPatches}`);
+    const crops = await withRouterDistances(routerCalibration.crops, {
+      ...routerAnalysis(await gainTableImages()),
+      onProgress: (done, total) => { if (every10th(total, done)) log(`  router distances: ${done}/${total} crops`); },
+      onSkip: (crop, reason) => log(`  router distances: left out ${crop}: ${reason}`),
+    });
+    Object.assign(routerCalibration, { crops, descriptorPatches: routerPatches });
+    await atomicWrite(routerCalibrationPath, JSON.stringify(routerCalibration, null, 2));
+    await rm(routerOodPath, { force: true });
+  }
   await saveTimings();
   // The OOD model: tone quantiles on the router's training photos, then a logistic model on the
   // calibration crops (src/cli/router/ood.ts).
-  const routerOod = await stage('router-ood', join(routerWork, 'ood.json'), timings, log, async () => {
+  const routerOod = await stage('router-ood', routerOodPath, timings, log, async () => {
     const images = await gainTableImages();
     const samples = await toneSamples({ images: o.images, heldOut: images.map((i) => i.name), draws: preset.router.toneDraws, seed: preset.seed + 2, cachePath: join(routerWork, 'tone-samples.json'), log });
     const cued = withPhotoCues(routerCalibration.crops, images, preset.eval.crop, preset.calibrationCrops, preset.eval.seed + 5);
@@ -548,6 +567,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       file: relative(o.out, await publish(routerTraining.onnx, 'router.onnx')),
       features: PATCH_FEATURES_VERSION,
       classes: [...ROUTER_CLASSES],
+      descriptorPatches: routerPatches,
       temperature: routerCalibration.temperature,
       noDamageThreshold: routerCalibration.noDamageThreshold,
       gain: routerCalibration.gain,

@@ -22,9 +22,10 @@ export function WhyPanel({ result, decision, manifest }: { result: AnalysisResul
         Decided by <strong>{RULE_NAME[decision.rule]}</strong>.
       </p>
       {router && byRouter && <RouterProbabilities reading={router} manifest={manifest} decided />}
-      <p className="muted small">
+      <p className="muted small" data-testid="why-distances" data-patches={result.descriptorPatches}>
         The photo's deep-feature statistics (a generalized Gaussian fit) are compared with each group's, by KL
-        divergence, reported as the distance D = log₁₀(KL + 10⁻⁵) + 5. Smaller is more similar;
+        divergence, reported as the distance D = log₁₀(KL + 10⁻⁵) + 5, here from {result.descriptorPatches} patches of the photo
+        {result.descriptorPatches < manifest.descriptor.input.patchCount ? ` (the paper's rule reads ${manifest.descriptor.input.patchCount})` : ''}. Smaller is more similar;
         {byRouter ? " under the paper's rule the closest group's model would restore the photo." : " the closest group's model restores the photo."}
         {result.jpegCheck &&
           ` One exception: that statistic cannot see JPEG's 8×8 blocks, so a second check looks for them in the same features, and when it finds them the JPEG group ${byRouter ? 'would restore' : 'restores'} instead.`}

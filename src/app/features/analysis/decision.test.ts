@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureManifest } from '../../testing/fixture-manifest';
 import { analysisResult, klSelection, logitsFavouring, routerManifest } from '../../testing/analysis-fixture';
-import { decisionFor, isRoutingRuleSetting, resolveRule } from './decision';
+import { analysisFits, decisionFor, isRoutingRuleSetting, resolveRule } from './decision';
 
 describe('decisionFor', () => {
   const manifest = routerManifest();
@@ -37,6 +37,20 @@ describe('decisionFor', () => {
     expect(decisionFor(clean, manifest, 'router')).toMatchObject({ reason: 'no-damage', model: { kind: 'none' }, predictedGain: 0 });
     const split = analysisResult(manifest, klSelection(manifest, 'group-1', 2), logitsFavouring({ gaussian_blur: 5, gaussian_noise: 5 }));
     expect(decisionFor(split, manifest, 'router')).toMatchObject({ reason: 'split', model: { kind: 'baseline' } });
+  });
+
+  it('asks for a new analysis only where the rules read different descriptor patches', () => {
+    // The fixture's router reads every planned patch: switching rules never needs a new analysis.
+    for (const setting of ['auto', 'router', 'kl'] as const) expect(analysisFits(result, manifest, setting)).toBe(true);
+    // A router that reads the first half: its analysis does not serve the KL rule, nor the KL rule's it.
+    const half = { ...manifest, router: { ...manifest.router!, descriptorPatches: manifest.descriptor.input.patchCount / 2 } };
+    const byRouter = analysisResult(half, klSelection(half, 'group-1', 2), logitsFavouring({ gaussian_noise: 5 }));
+    expect(byRouter.descriptorPatches).toBe(32);
+    expect([analysisFits(byRouter, half, 'auto'), analysisFits(byRouter, half, 'router'), analysisFits(byRouter, half, 'kl')]).toEqual([true, true, false]);
+    const byKl = { ...byRouter, descriptorPatches: 64 };
+    expect([analysisFits(byKl, half, 'router'), analysisFits(byKl, half, 'kl')]).toEqual([false, true]);
+    // Without the router's logits the KL rule decides whatever the setting, so a full analysis fits.
+    expect(analysisFits({ ...byKl, routerInput: null }, half, 'router')).toBe(true);
   });
 
   it('accepts only known settings', () => {

@@ -4,8 +4,9 @@ import { useAppStore } from '../../state/store';
 import { resolveRule } from '../analysis/decision';
 
 /**
- * Which rule picks the model that restores a photo by default. Switching re-decides every analysed
- * photo at once (the analysis keeps what both rules need), so it needs no new analysis.
+ * Which rule picks the model that restores a photo by default. Switching decides every analysed
+ * photo again; where the two rules read different numbers of descriptor patches, the photos are
+ * analysed again (EngineBridge).
  */
 export function RoutingRuleField() {
   const manifest = useManifest().data;
@@ -28,7 +29,10 @@ export function RoutingRuleField() {
       </label>
       <p className="muted small">
         Which model restores a photo when you pick none. The router reads the damage from the photo and can leave a clean
-        photo as it is; the paper's rule takes the group nearest by KL distance. Applies at once, without a new analysis.
+        photo as it is; the paper's rule takes the group nearest by KL distance.
+        {manifest?.router?.descriptorPatches !== undefined && manifest.router.descriptorPatches < manifest.descriptor.input.patchCount
+          ? ` The router reads ${manifest.router.descriptorPatches} patches of a photo, the paper's rule ${manifest.descriptor.input.patchCount}: switching analyses the photos again.`
+          : ' Applies at once, without a new analysis.'}
       </p>
     </>
   );
