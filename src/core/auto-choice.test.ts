@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { automaticChoice, decideAutoChoice, decideRouteTrust, modelKey } from './auto-choice';
+import { automaticChoice, decideAutoChoice, decideRouteTrust, modelChoiceOf, modelKey } from './auto-choice';
 
 describe('decideAutoChoice', () => {
   it('trusts a group only where its model beat the baseline on the crops routed to it', () => {
@@ -58,5 +58,11 @@ describe('modelKey', () => {
     expect(modelKey({ kind: 'group', id: 'group-2' })).toBe('group-2');
     expect(modelKey({ kind: 'baseline' })).toBe('baseline');
     expect(modelKey({ kind: 'none' })).toBe('none');
+  });
+
+  it('is undone by modelChoiceOf, for every kind of choice', () => {
+    for (const choice of [{ kind: 'group', id: 'group-2' }, { kind: 'baseline' }, { kind: 'none' }] as const) {
+      expect(modelChoiceOf(modelKey(choice))).toEqual(choice);
+    }
   });
 });

@@ -19,6 +19,11 @@ export function modelKey(model: ModelChoice): string {
   return model.kind === 'group' ? model.id : model.kind;
 }
 
+/** The choice a key names: modelKey's inverse ('none', 'baseline', else a group id). */
+export function modelChoiceOf(key: string): ModelChoice {
+  return key === 'none' || key === 'baseline' ? { kind: key } : { kind: 'group', id: key };
+}
+
 /** One held-out crop: the group the selection picked, and both models' PSNR gains (dB over the degraded input). */
 export interface RoutedGain {
   readonly chosen: string;

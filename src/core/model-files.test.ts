@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from './manifest';
-import { integrityProblem, modelFileOf, modelFilesOf, namedModelFiles } from './model-files';
+import { integrityProblem, modelFileOf, modelFilesOf, modelFor, namedModelFiles } from './model-files';
 
 const model = (file: string) => ({ file, sizeBytes: 3, arch: 'srresnet', width: 8, depth: 2 });
 const digest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -42,5 +42,13 @@ describe('model files', () => {
     flipped[1] ^= 1;
     expect(integrityProblem(file, flipped.byteLength, digest(flipped))).toBe('The group Blur model (g.onnx) is damaged: its SHA-256 does not match the manifest\'s. Reinstall or rebuild the models.');
     expect(integrityProblem(file, 2, digest(right.subarray(0, 2)))).toMatch(/^The group Blur model \(g\.onnx\) has 2 bytes but the manifest says 3/);
+  });
+
+  it('finds the model a choice restores with, with messages for what is missing', () => {
+    const m = manifest();
+    expect(modelFor(m, { kind: 'group', id: 'g2' }).file).toBe('g.onnx');
+    expect(modelFor(m, { kind: 'baseline' }).file).toBe('b.onnx');
+    expect(() => modelFor(m, { kind: 'group', id: 'g9' })).toThrow('unknown model group "g9"; the models have: g1, g2');
+    expect(() => modelFor({ ...m, baseline: undefined }, { kind: 'baseline' })).toThrow(/no baseline/);
   });
 });

@@ -4,7 +4,8 @@
  * created from it, so a half-updated or damaged zoo is refused with the file's name instead of
  * failing somewhere inside onnxruntime.
  */
-import type { Manifest } from './manifest';
+import type { ModelChoice } from './auto-choice';
+import type { Manifest, ModelInfo } from './manifest';
 
 /** A model file by its path relative to the manifest, with what it is (for messages). */
 export interface NamedModelFile {
@@ -59,4 +60,15 @@ export function integrityProblem(model: ModelFile, byteLength: number, sha256: s
     return `The ${model.role} model (${model.file}) is damaged: its SHA-256 does not match the manifest's. Reinstall or rebuild the models.`;
   }
   return null;
+}
+
+/** The model a choice restores with (the worker and `grids restore`), with a message in the user's terms when the manifest lacks it. */
+export function modelFor(manifest: Pick<Manifest, 'groups' | 'baseline'>, choice: Exclude<ModelChoice, { kind: 'none' }>): ModelInfo {
+  if (choice.kind === 'baseline') {
+    if (!manifest.baseline) throw new Error('these models have no baseline (mix-trained) model to compare with');
+    return manifest.baseline;
+  }
+  const group = manifest.groups.find((g) => g.id === choice.id);
+  if (!group) throw new Error(`unknown model group "${choice.id}"; the models have: ${manifest.groups.map((g) => g.id).join(', ')}`);
+  return group.model;
 }

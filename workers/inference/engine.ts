@@ -11,6 +11,7 @@ import { analysisResultOf } from './analysis-result';
 import { CENTRED_GRAM_INPUT, CENTRED_GRAM_ONNX, CENTRED_GRAM_OUTPUT } from '../../src/core/centred-gram-onnx';
 import type { FeatureExtractor, GramComputer } from '../../src/core/ddr-protocol';
 import type { Manifest } from '../../src/core/manifest';
+import { modelFor } from '../../src/core/model-files';
 import { runTiled } from '../../src/core/tiled-inference';
 import type { RgbImage } from '../../src/core/image';
 import type {
@@ -23,7 +24,7 @@ import type {
   RestoreResult,
   WorkerSettings,
 } from './contract';
-import { decodePayload, encodeRestored, INPUT_NAME, modelFor, OUTPUT_NAME, packBatch, progressOf, reasonOf, restorationInput, sameBytes, unpackImage } from './pixels';
+import { decodePayload, encodeRestored, INPUT_NAME, OUTPUT_NAME, packBatch, progressOf, reasonOf, restorationInput, sameBytes, unpackImage } from './pixels';
 
 /** The slice of onnxruntime's Tensor the engine uses (onnxruntime-web and -node both fit). */
 export interface TensorLike {

@@ -7,7 +7,6 @@ import {
   encodeRestored,
   INPUT_NAME,
   isGrayscale,
-  modelFor,
   OUTPUT_NAME,
   packBatch,
   progressOf,
@@ -16,7 +15,6 @@ import {
   sameBytes,
   unpackImage,
 } from './pixels';
-import type { Manifest } from '../../src/core/manifest';
 
 function rgba(pixels: number[][]): Uint8ClampedArray {
   return Uint8ClampedArray.from(pixels.flat());
@@ -102,19 +100,6 @@ describe('worker pixel helpers', () => {
     expect(progressOf(0, 10, 50)).toEqual({ done: 0, total: 10, elapsedMs: 50, etaMs: null });
     expect(progressOf(2, 10, 400)).toEqual({ done: 2, total: 10, elapsedMs: 400, etaMs: 1600 });
     expect(progressOf(10, 10, 900).etaMs).toBe(0);
-  });
-
-  it('find the model of a choice, with messages for what is missing', () => {
-    const model = (file: string) => ({ file, sizeBytes: 1, arch: 'srresnet', width: 4, depth: 1 });
-    const manifest = {
-      descriptor: { file: 'd.onnx' },
-      groups: [{ id: 'g1', model: model('g1.onnx') }, { id: 'g2', model: model('g1.onnx') }],
-      baseline: model('b.onnx'),
-    } as unknown as Manifest;
-    expect(modelFor(manifest, { kind: 'group', id: 'g2' }).file).toBe('g1.onnx');
-    expect(modelFor(manifest, { kind: 'baseline' }).file).toBe('b.onnx');
-    expect(() => modelFor(manifest, { kind: 'group', id: 'g9' })).toThrow('unknown model group "g9"; the models have: g1, g2');
-    expect(() => modelFor({ ...manifest, baseline: undefined }, { kind: 'baseline' })).toThrow(/no baseline/);
   });
 
   it('turn anything thrown into one line and compare bytes', () => {

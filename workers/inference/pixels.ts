@@ -1,11 +1,10 @@
 /**
- * Pure helpers of the inference worker: pixel packing, grayscale handling, progress/ETA, model
- * lookup. No onnxruntime and no DOM here, so vitest checks them in Node.
+ * Pure helpers of the inference worker: pixel packing, grayscale handling, progress/ETA. No
+ * onnxruntime and no DOM here, so vitest checks them in Node.
  */
 import { checkCropInside, createImage, extractAlpha, fromPlanar, toPlanar, toRgba8, type RgbImage } from '../../src/core/image';
 import type { TileSource } from '../../src/core/tiled-inference';
-import type { Manifest, ModelInfo } from '../../src/core/manifest';
-import type { ImagePayload, ModelChoice, RestoreProgress } from './contract';
+import type { ImagePayload, RestoreProgress } from './contract';
 
 /** Names the exporter gives the graph's image input and restored output (src/cli/onnx/writer.ts). */
 export const INPUT_NAME = 'input';
@@ -125,17 +124,6 @@ export function unpackImage(planar: Float32Array, dims: readonly number[]): RgbI
 export function progressOf(done: number, total: number, elapsedMs: number): RestoreProgress {
   const etaMs = done > 0 ? Math.max(0, (elapsedMs / done) * (total - done)) : null;
   return { done, total, elapsedMs, etaMs };
-}
-
-/** The model file a choice names, with a message in the user's terms when the manifest lacks it. */
-export function modelFor(manifest: Manifest, choice: Exclude<ModelChoice, { kind: 'none' }>): ModelInfo {
-  if (choice.kind === 'baseline') {
-    if (!manifest.baseline) throw new Error('these models have no baseline (mix-trained) model to compare with');
-    return manifest.baseline;
-  }
-  const group = manifest.groups.find((g) => g.id === choice.id);
-  if (!group) throw new Error(`unknown model group "${choice.id}"; the models have: ${manifest.groups.map((g) => g.id).join(', ')}`);
-  return group.model;
 }
 
 /** A one-line, human-readable reason from whatever was thrown (ORT throws strings at times). */

@@ -3,10 +3,11 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ImageAnalysis } from '../../core/analysis';
-import { modelKey } from '../../core/auto-choice';
+import { modelChoiceOf, modelKey } from '../../core/auto-choice';
 import type { RgbImage } from '../../core/image';
 import { defaultRule, predictedGainUnder, ROUTING_RULES, type RoutingRule } from '../../core/routing';
-import { parseManifest, type Manifest, type ModelInfo } from '../../core/manifest';
+import { parseManifest, type Manifest } from '../../core/manifest';
+import { modelFor } from '../../core/model-files';
 import { imageFileNames, readImage, removeStaleTemps, writePng } from '../io/images';
 import { digestOf, openResumableReport, type InputDigest, type ReportEntry, type Settings } from '../io/resumable-report';
 import { manifestAnalyser, manifestSession, verifyModelFile } from '../onnx/manifest-analyser';
@@ -121,14 +122,9 @@ function checkGroup(manifest: Manifest, group: string | undefined): void {
   if (group === 'baseline' && !manifest.baseline) throw new Error('this manifest has no baseline model');
 }
 
-/** The model a key names: 'baseline' or a group id (checkGroup has vetted --group; routing names only these). */
-function modelOfKey(manifest: Manifest, key: string): ModelInfo {
-  return key === 'baseline' ? manifest.baseline! : manifest.groups.find((g) => g.id === key)!.model;
-}
-
 /** The restoration models a run may use: the one --group names, or every group's and the baseline. */
 function restorationModelFiles(manifest: Manifest, group: string | undefined): string[] {
-  if (group) return [modelOfKey(manifest, group).file];
+  if (group) return [modelFor(manifest, { kind: 'group', id: group }).file];
   return [...manifest.groups.map((g) => g.model.file), ...(manifest.baseline ? [manifest.baseline.file] : [])];
 }
 
@@ -270,8 +266,9 @@ export function registerSelectRestore(program: Command): void {
         try {
           const image = await decodeImage(input.bytes);
           const analysis = await analyse(image);
-          const groupId = opts.group ?? modelKey(analysis.automatic.model);
-          const model = groupId === 'none' ? null : modelOfKey(manifest, groupId);
+          const choice = opts.group ? modelChoiceOf(opts.group) : analysis.automatic.model;
+          const groupId = modelKey(choice);
+          const model = choice.kind === 'none' ? null : modelFor(manifest, choice);
           // "No damage": the original pixels, unchanged.
           const restored = model ? await restoreImageTo8Bit(await manifestSession(manifest, root, model.file), image, { tile: opts.tile }) : image;
           await writePng(output, restored);
