@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OOD_DEGRADATION_IDS } from '../core/degradations/out-of-distribution';
 import { parseManifest, type Manifest } from '../core/manifest';
+import { readImage } from './io/images';
+import { loadSession, restoreImageTo8Bit } from './onnx/ort-node';
 import { BAD_INPUT_CASES, expectOutcome } from './bad-inputs.cases';
 import { makeImageFolder, runCli, runCliJson, tempDir } from './test-support';
 
@@ -192,6 +194,20 @@ describe('grids CLI end to end', () => {
     const report = JSON.parse(await readFile(join(restoredDir, 'report.json'), 'utf8')) as { used: string; automatic: string }[];
     expect(report).toHaveLength(selections.length);
     for (const r of report) expect(r.used).toBe(r.automatic);
+  }, 120_000);
+
+  it('restore --group baseline restores every photo with the mix baseline, as the baseline model does in-process', async () => {
+    const input = await tempDir();
+    const photo = (await readdir(val)).sort()[0];
+    await writeFile(join(input, photo), await readFile(join(val, photo)));
+    const restoredDir = await tempDir();
+    const result = await runCli(['restore', '--in', input, '--out', restoredDir, '--manifest', join(out, 'manifest.json'), '--group', 'baseline']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(join(restoredDir, 'report.json'), 'utf8')) as { used: string }[];
+    expect(report.map((r) => r.used)).toEqual(['baseline']);
+    const expected = await restoreImageTo8Bit(await loadSession(join(out, manifest.baseline!.file)), await readImage(join(val, photo)), { tile: 256 });
+    const restored = await readImage(join(restoredDir, photo.replace(/\.\w+$/, '.png')));
+    expect(restored.data).toEqual(expected.data);
   }, 120_000);
 
   it('restore leaves a photo with "no damage" unchanged, and says so in its report', async () => {

@@ -122,9 +122,10 @@ function checkGroup(manifest: Manifest, group: string | undefined): void {
   if (group === 'baseline' && !manifest.baseline) throw new Error('this manifest has no baseline model');
 }
 
-/** The restoration models a run may use: the one --group names, or every group's and the baseline. */
+/** The restoration models a run may use: the one --group names (a group or 'baseline', vetted by checkGroup), or every group's and the baseline. */
 function restorationModelFiles(manifest: Manifest, group: string | undefined): string[] {
-  if (group) return [modelFor(manifest, { kind: 'group', id: group }).file];
+  const named = group === undefined ? null : modelChoiceOf(group);
+  if (named && named.kind !== 'none') return [modelFor(manifest, named).file];
   return [...manifest.groups.map((g) => g.model.file), ...(manifest.baseline ? [manifest.baseline.file] : [])];
 }
 
