@@ -6,9 +6,9 @@
  *       also node at graph levels 'extended' and 'basic' (no NCHWc layout, which the wasm build lacks)
  *   (b) the app's whole restore call vs a bare onnxruntime-web session over the same tiles
  *       (same threads, tensors prepared beforehand); aim app/bare ≤ 1.15
- *   (c) analysis (descriptor + DDR statistic + KL + router) ms per megapixel; aim ≤ 0.6 s/MP and ≤ 10 % of
- *       the restore time; and, as a lever, with half the descriptor patches for the photo
- *       (npm run study:patch-count measures what that changes)
+ *   (c) analysis under the default rule (descriptor + DDR statistic + KL + router) ms per megapixel;
+ *       aim ≤ 0.6 s/MP and ≤ 10 % of the restore time; and under the paper's KL rule, which reads every
+ *       planned descriptor patch where the router reads fewer (npm run study:patch-count)
  *   (d) levers: the app's restore with 1 wasm thread, with tiles twice and half as large, and with the
  *       overlap halved and doubled; per tiling, how far its output is from one untiled pass (seams, Node)
  *   (e) where the time goes, on one tile: the restorer's graph without its activations, its Adds, or
