@@ -4,7 +4,9 @@ import { psnr } from '../../core/metrics';
 import { createRng } from '../../core/random';
 import { ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { routerProbabilities } from '../../core/router/router';
-import { CLEAN_INPUT_PSNR, fitTemperature, gainTable, routerCandidate, routerPolicy, type RouterCrop } from './calibrate';
+import { generateTestScene } from '../../core/degradations/test-scenes';
+import { calibrationCrops } from '../zoo/calibrate';
+import { calibrationInput, CLEAN_INPUT_PSNR, fitTemperature, gainTable, routerCandidate, routerPolicy, storedCropInputs, type RouterCrop } from './calibrate';
 
 const classIndex = (c: RouterClass) => ROUTER_CLASSES.indexOf(c);
 
@@ -65,5 +67,19 @@ describe('gain table, candidate and policy', () => {
     // Three crops go to g-jpeg: gains 3, 5, −6 (mean 0.67) against the baseline's 1, 1, 0.5 (0.83).
     expect(routerPolicy(crops, ['g-jpeg'], 1, table, 0.5)['g-jpeg']).toMatchObject({ routed: 3, use: 'baseline' });
     expect(routerPolicy(crops.slice(0, 3), ['g-jpeg'], 1, table, 0.5)['g-jpeg']).toMatchObject({ routed: 2, use: 'group' });
+  });
+});
+
+describe('storedCropInputs', () => {
+  it('rebuilds each stored crop\'s input as it was measured, and refuses a crop the settings do not make', () => {
+    const images = [1, 2].map((seed) => ({ name: `p${seed}.png`, image: generateTestScene({ width: 64, height: 48, seed }) }));
+    const crops = calibrationCrops(images, 32, 2, 7);
+    const inputOf = storedCropInputs(images, 32, 2, 7);
+    for (const [i, c] of crops.entries()) {
+      for (const source of ['clean', 'gaussian_noise', 'haze'] as const) {
+        expect(inputOf({ image: c.image, crop: c.crop, source }).data).toEqual(calibrationInput(c, i, source).data);
+      }
+    }
+    expect(() => inputOf({ image: 'p1.png', crop: 2, source: 'clean' })).toThrow(/not among this preset's crops/);
   });
 });

@@ -53,6 +53,17 @@ export function calibrationInput(crop: Pick<CalibrationCrop, 'clean' | 'seedOf'>
   return degrade(crop.clean, source, crop.seedOf(source)).image;
 }
 
+/** The input a stored calibration crop was measured on, rebuilt from the same photos and settings (to read something new from it). */
+export function storedCropInputs(images: EvalImage[], crop: number | null, cropsPerImage: number, seed: number): (c: Pick<RouterCrop, 'image' | 'crop' | 'source'>) => RgbImage {
+  const calibration = calibrationCrops(images, crop, cropsPerImage, seed);
+  const index = new Map(calibration.map((c, i) => [`${c.image}#${c.crop}`, i]));
+  return (c) => {
+    const i = index.get(`${c.image}#${c.crop}`);
+    if (i === undefined) throw new Error(`calibration crop ${c.image} #${c.crop} is not among this preset's crops; run the router-calibration stage again`);
+    return calibrationInput(calibration[i], i, c.source);
+  };
+}
+
 /** What the router rule's analysis of a calibration crop needs: its DDR protocol (with the router's patch count) and the KL side. */
 export interface RouterAnalysisOptions {
   images: EvalImage[];
@@ -129,14 +140,12 @@ export async function withRouterDistances(crops: readonly RouterCrop[], options:
   onProgress?: (done: number, total: number) => void;
   onSkip?: (crop: string, reason: string) => void;
 }): Promise<RouterCrop[]> {
-  const calibration = calibrationCrops(options.images, options.crop, options.cropsPerImage, options.seed);
-  const index = new Map(calibration.map((c, i) => [`${c.image}#${c.crop}`, i]));
+  const inputOf = storedCropInputs(options.images, options.crop, options.cropsPerImage, options.seed);
   const out: RouterCrop[] = [];
   for (const [done, c] of crops.entries()) {
-    const i = index.get(`${c.image}#${c.crop}`);
-    if (i === undefined) throw new Error(`calibration crop ${c.image} #${c.crop} is not among this preset's crops; run the router-calibration stage again`);
+    const input = inputOf(c);
     try {
-      out.push({ ...c, nearestGroupDistance: await nearestGroupDistanceOf(calibrationInput(calibration[i], i, c.source), options) });
+      out.push({ ...c, nearestGroupDistance: await nearestGroupDistanceOf(input, options) });
     } catch (error) {
       options.onSkip?.(`${c.image} crop ${c.crop} ${c.source}`, (error as Error).message.split('\n')[0]);
     }

@@ -11,9 +11,8 @@ import { PHOTO_CUE_COUNT, PHOTO_CUES_VERSION, photoCues } from '../../core/route
 import { oodScore, routerEnergy, type OodEvidence, type OodModel } from '../../core/router/router';
 import { TONE_GRID, toneAnomaly, type ToneModel } from '../../core/router/tone-anomaly';
 import { atomicWrite, readImage } from '../io/images';
-import { calibrationCrops } from '../zoo/calibrate';
 import type { EvalImage } from '../eval/evaluate';
-import { calibrationInput, type RouterCrop } from './calibrate';
+import { storedCropInputs, type RouterCrop } from './calibrate';
 import { damage, trainingView } from './dataset';
 import { photoFiles } from './generate';
 
@@ -91,14 +90,8 @@ export const cropKey = (c: Pick<RouterCrop, 'image' | 'crop' | 'source'>) => `${
 
 /** Calibration crops measured before the OOD model read tone cues get them now, from the same inputs. */
 export function withPhotoCues(crops: readonly RouterCrop[], images: EvalImage[], crop: number | null, cropsPerImage: number, seed: number): RouterCrop[] {
-  const calibration = calibrationCrops(images, crop, cropsPerImage, seed);
-  const index = new Map(calibration.map((c, i) => [`${c.image}#${c.crop}`, i]));
-  return crops.map((c) => {
-    if (c.photoCues) return c;
-    const i = index.get(`${c.image}#${c.crop}`);
-    if (i === undefined) throw new Error(`calibration crop ${c.image} #${c.crop} is not among this preset's crops; run the router-calibration stage again`);
-    return { ...c, photoCues: Array.from(photoCues(calibrationInput(calibration[i], i, c.source))) };
-  });
+  const inputOf = storedCropInputs(images, crop, cropsPerImage, seed);
+  return crops.map((c) => (c.photoCues ? c : { ...c, photoCues: Array.from(photoCues(inputOf(c))) }));
 }
 
 export interface OodFit extends OodModel {
