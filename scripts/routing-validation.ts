@@ -6,8 +6,8 @@
 //
 // The protocol restores every crop with every group and the baseline; the KL column reuses those PSNRs (the KL rule's
 // automatic model is always one of them) and restores only what differs: the clean crops and the two-degradation
-// crops, with `grids restore --rule kl`. It adds the router's own OOD score (P(OOD) from `grids select`), which the
-// protocol does not read (its AUROC is that of the distance to the nearest group, the KL rule's score).
+// crops, with `grids restore --rule kl`. The protocol's OOD AUROC is that of `nearestGroupDistance`, which is the score
+// the `ood` flag thresholds under either rule: the KL distance to the nearest group, or the router's P(OOD).
 // OOD crops: each photo's 256 px centre crop under each out-of-distribution kind of
 // src/core/degradations/out-of-distribution.ts (seed 7000 + photo), and clean. A work folder given as the 4th argument
 // is kept, and a protocol result already in it is reused.
@@ -60,7 +60,7 @@ const cli = (args: string[], rule: 'router' | 'kl'): string => {
     throw error;
   }
 };
-type Selected = { image: string; error?: string; ood: boolean; oodScore: number; nearestGroupDistance: number; chosen: string; automatic: string; automaticPredictedGain: number | null };
+type Selected = { image: string; error?: string; ood: boolean; nearestGroupDistance: number; chosen: string; automatic: string; automaticPredictedGain: number | null };
 const select = (files: string[], rule: 'router' | 'kl'): Selected[] => (files.length ? JSON.parse(cli(['select', ...files], rule)) : []);
 const filesOf = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
 
@@ -131,6 +131,7 @@ const klSummary: ProtocolSummary = {
   // rule's analysis (the protocol's run reads the router rule's, which may use fewer descriptor patches).
   oodAurocVsDegraded: auroc(klOodPositives, rows.map((x) => x.dist)),
   oodAurocVsClean: auroc(klOodPositives, klOod.clean.map((r) => r.nearestGroupDistance)),
+  oodAurocPerKind: Object.fromEntries(oodKinds.map((k) => [k, auroc(klOod[k].map((r) => r.nearestGroupDistance), rows.map((x) => x.dist))])),
   oodFlagged: Object.fromEntries(Object.entries(klOod).map(([k, v]) => [k, `${v.filter((r) => r.ood).length}/${v.length}`])),
   clean: { n: cleanKept.length, keptAsIs: mean(cleanKept), models: [] },
   combos: Object.fromEntries(Object.entries(router.combos).map(([pair, v]) => [pair, { ...v, auto: mean(comboAuto[pair]) }])),
@@ -140,17 +141,15 @@ const klSummary: ProtocolSummary = {
   })),
 };
 
-// 3. The router's own OOD score on the same crops.
-const inDist = select(filesOf(dirs.in), 'router');
-const byKind = Object.fromEntries(['clean', ...oodKinds].map((k) => [k, select(filesOf(join(dirs.ood, k)), 'router')]));
-const positives = oodKinds.flatMap((k) => byKind[k].map((r) => r.oodScore));
+// 3. The router's OOD figures are the protocol's own (its run above used the router rule), in the OOD table's order.
+const flagShare = (flagged: string) => { const [n, of] = flagged.split('/').map(Number); return n / of; };
 const routerOod = {
-  aurocVsDegraded: auroc(positives, inDist.map((r) => r.oodScore)),
-  aurocVsClean: auroc(positives, byKind.clean.map((r) => r.oodScore)),
-  aurocPerKind: Object.fromEntries(oodKinds.map((k) => [k, auroc(byKind[k].map((r) => r.oodScore), inDist.map((r) => r.oodScore))])),
-  falseFlagsDegraded: mean(inDist.map((r) => +r.ood)),
-  falseFlagsClean: mean(byKind.clean.map((r) => +r.ood)),
-  flagged: Object.fromEntries(oodKinds.map((k) => [k, `${byKind[k].filter((r) => r.ood).length}/${byKind[k].length}`])),
+  aurocVsDegraded: router.oodAurocVsDegraded!,
+  aurocVsClean: router.oodAurocVsClean!,
+  aurocPerKind: Object.fromEntries(oodKinds.map((k) => [k, router.oodAurocPerKind[k]])),
+  falseFlagsDegraded: router.falseOodInDist,
+  falseFlagsClean: flagShare(router.oodFlagged.clean),
+  flagged: Object.fromEntries(oodKinds.map((k) => [k, router.oodFlagged[k]])),
 };
 writeFileSync(outArg, JSON.stringify({ photos: photosArg, createdAt: new Date().toISOString(), protocol: { router, kl: klSummary }, routerOod, refused }, null, 1) + '\n');
 if (!workArg) rmSync(work, { recursive: true, force: true });

@@ -159,7 +159,16 @@ describe('grids CLI end to end', () => {
 
   it('select and restore use the manifest: one selection per image, PNGs named after the originals', async () => {
     const images = (await readdir(val)).map((f) => join(val, f));
-    type Selected = { image: string; rule: string; chosen: string; distance: number; automatic: string; automaticReason: string; probabilities: Record<string, number> | null; groupProbabilities: Record<string, number> | null };
+    type Selected = {
+      image: string; rule: string; chosen: string; distance: number; automatic: string; automaticReason: string; probabilities: Record<string, number> | null; groupProbabilities: Record<string, number> | null;
+      ood: boolean; nearestGroupDistance: number; klNearestGroupDistance: number; groups: { id: string; distance: number }[];
+    };
+    // `ood` and `nearestGroupDistance` describe one test under either rule (the routing protocol reads them as a
+    // score and its flag); the KL distance to the nearest group stays in klNearestGroupDistance.
+    const oodContract = (s: Selected, flags: (score: number) => boolean) => {
+      expect(s.ood).toBe(flags(s.nearestGroupDistance));
+      expect(s.klNearestGroupDistance).toBe(Math.min(...s.groups.map((g) => g.distance)));
+    };
     const selections = await runCliJson<Selected[]>(['select', '--manifest', join(out, 'manifest.json'), ...images]);
     expect(selections).toHaveLength(images.length);
     const groupIds = manifest.groups.map((g) => g.id);
@@ -173,6 +182,9 @@ describe('grids CLI end to end', () => {
       expect(s.groupProbabilities![s.chosen]).toBe(top);
       expect([...groupIds, 'baseline', 'none']).toContain(s.automatic);
       if (s.automatic === 'none') expect(['no-damage', 'no-gain']).toContain(s.automaticReason);
+      oodContract(s, (score) => score >= manifest.router!.ood.threshold);
+      expect(s.nearestGroupDistance).toBeGreaterThanOrEqual(0);
+      expect(s.nearestGroupDistance).toBeLessThanOrEqual(1); // P(OOD)
     }
     // The paper's rule is still there: the KL choice, and the zoo's per-group decision for its routes.
     const kl = await runCliJson<Selected[]>(['select', '--rule', 'kl', '--manifest', join(out, 'manifest.json'), ...images]);
@@ -182,6 +194,8 @@ describe('grids CLI end to end', () => {
       expect(s.rule).toBe('kl');
       expect(groupIds).toContain(s.chosen);
       expect(s.automatic).toBe(policy[s.chosen].use === 'baseline' ? 'baseline' : s.chosen);
+      oodContract(s, (distance) => distance > manifest.selection.oodThreshold);
+      expect(s.nearestGroupDistance).toBe(s.klNearestGroupDistance);
     }
 
     const input = await tempDir();

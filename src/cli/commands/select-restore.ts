@@ -53,9 +53,16 @@ function summary(image: string, analysis: ImageAnalysis, manifest: Manifest) {
     chosen: a.chosen,
     /** KL distance of that group (the paper's statistic, whatever the rule). */
     distance: s.groups.find((g) => g.id === a.chosen)?.distance ?? s.chosenDistance,
-    nearestGroupDistance: s.nearestGroupDistance,
+    /**
+     * How far the photo lies from what the groups know: the score that `ood` thresholds, so that the
+     * two always describe one test. With the KL rule, the KL distance to the nearest group (the
+     * paper's); with the router, P(out of distribution), which combines that distance with the
+     * router's energy and the photo's tone anomaly. The KL one is klNearestGroupDistance whatever the rule.
+     */
+    nearestGroupDistance: a.oodScore,
+    klNearestGroupDistance: s.nearestGroupDistance,
     ood: a.ood,
-    /** P(out of distribution) with the router; the distance to the nearest group with the KL rule. */
+    /** The same as nearestGroupDistance (kept under this name too, as the app calls it). */
     oodScore: a.oodScore,
     /** Predicted gain (dB) of restoring with the chosen group. */
     predictedGain: predictedGainUnder(a.rule, manifest, { kind: 'group', id: a.chosen }, s, a.router),

@@ -7,7 +7,7 @@ function summary(routing: number, autoMinusBaseline: number, keptAsIs = 1): Prot
   return {
     crops: 22, routing, psnr: { input: 20, auto: 24, chosen: 23, baseline: 22, ownGroup: 25, oracle: 25.2 },
     autoMinusBaseline, regretAuto: 0.2, worseThanInputAuto: 0.04, autoBaselineShare: 0.1, gainPredictionR: 0.85,
-    falseOodInDist: 0.05, oodAurocVsDegraded: 0.7, oodAurocVsClean: 0.6, oodFlagged: { clean: '0/2', haze: '1/2' },
+    falseOodInDist: 0.05, oodAurocVsDegraded: 0.7, oodAurocVsClean: 0.6, oodAurocPerKind: { haze: 0.7 }, oodFlagged: { clean: '0/2', haze: '1/2' },
     clean: { n: 2, keptAsIs, models: ['none', 'none'] },
     combos: { 'jpeg+sr': { pin: 20, auto: 21, base: 20.5 } },
     byDeg: Object.fromEntries(DEGRADATION_IDS.map((id, i) => [id, { n: 2, routed: i === 0 ? 0.5 : 1, pin: 20, auto: 22, base: 21, own: 23, oracle: 23 }])),

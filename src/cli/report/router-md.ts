@@ -16,6 +16,7 @@ export interface ProtocolSummary {
   falseOodInDist: number;
   oodAurocVsDegraded: number | null;
   oodAurocVsClean: number | null;
+  oodAurocPerKind: Record<string, number>;
   oodFlagged: Record<string, string>;
   clean: { n: number; keptAsIs: number; models: string[] };
   combos: Record<string, { pin: number; auto: number; base: number }>;
