@@ -174,14 +174,15 @@ describe('the router rule', () => {
     const m = routerManifest({ ood: { energyWeight: 0, distanceWeight: 0, toneWeight: 1, bias: -3, threshold: 0.9, tone: identityTone, description: 'test' } });
     const lifted = PHOTO_CUES.map((c) => (c.name === 'dark_channel_p10' ? 3 : 0));
     const d = decideRoute('router', selection, inputFor({ jpeg: 1 }, lifted), m);
-    // The lifted cue scores e^(2·3); each of the other 8 scores e^0.
-    const anomaly = Math.log(Math.exp(6) + 8) / 2;
+    // The lifted cue scores e^(2·3); each of the others scores e^0.
+    const others = PHOTO_CUES.length - 1;
+    const anomaly = Math.log(Math.exp(6) + others) / 2;
     expect(d.router!.tone.anomaly).toBeCloseTo(anomaly, 6);
     expect(d.router!.tone.mostUnusual).toEqual({ cue: 'dark_channel_p10', score: 3 });
     expect(d.oodScore).toBeCloseTo(1 / (1 + Math.exp(-(anomaly - 3))), 6);
     // The same cue pushed the other way is ordinary: −3 on an upward cue scores e^−6.
     const lowered = decideRoute('router', selection, inputFor({ jpeg: 1 }, lifted.map((v) => -v)), m);
-    expect(lowered.router!.tone.anomaly).toBeCloseTo(Math.log(Math.exp(-6) + 8) / 2, 6);
+    expect(lowered.router!.tone.anomaly).toBeCloseTo(Math.log(Math.exp(-6) + others) / 2, 6);
   });
 
   it('the KL rule on the same photo still reports the router\'s reading, and decides by distance', () => {

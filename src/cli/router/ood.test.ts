@@ -37,13 +37,13 @@ describe('fitToneModel', () => {
 
 describe('fitOodModel', () => {
   const tone = fitToneModel(normalSamples(5000, 3));
-  /** In-distribution crops with typical cues; OOD ones with the dark channel lifted (like haze), all with the same logits and distance spread. */
+  /** In-distribution crops with typical cues; OOD ones with the dark channel lifted by 3.5 σ (like haze), all with the same logits and distance spread. */
   function crops(seed: number): RouterCrop[] {
     const rng = createRng(seed);
     return Array.from({ length: 600 }, (_, i) => {
       const kind = i % 3 === 0 ? (i % 2 ? 'haze' : 'fade') : null;
       const cues = Array.from({ length: cueCount }, () => rng.normal());
-      if (kind) cues[darkChannel] += 3;
+      if (kind) cues[darkChannel] += 3.5;
       return {
         image: 'x', crop: i, source: kind ?? (i % 5 ? 'jpeg' : 'clean'), kind: kind ? 'ood' : 'in',
         logits: ROUTER_CLASSES.map((_, k) => (k === 0 ? 5 + rng.normal() : 0)), nearestGroupDistance: 3 + 0.3 * rng.normal(), photoCues: cues,

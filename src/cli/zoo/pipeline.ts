@@ -31,6 +31,7 @@ import { trainJpegCheck, type JpegCheckTraining } from './jpeg-check';
 import type { ZooPreset } from './presets';
 import { calibrateRouter, measureRouterCrops, withRouterDistances, type RouterAnalysisOptions, type RouterCalibration } from '../router/calibrate';
 import { cropKey, fitOodModel, fitToneModel, manifestOod, toneSamples, withPhotoCues, type OodFit } from '../router/ood';
+import { PHOTO_CUES_VERSION } from '../../core/router/photo-cues';
 import { manifestDigest, measureRouterOnValidation, type RouterOnCrop, type RouterOnValidation } from '../router/on-validation';
 import { OOD_DEGRADATION_IDS } from '../../core/degradations/out-of-distribution';
 import { trainRouterStage, type RouterTrainingResult } from '../router/stage';
@@ -470,7 +471,12 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   }
   await saveTimings();
   // The OOD model: tone quantiles on the router's training photos, then a logistic model on the
-  // calibration crops (src/cli/router/ood.ts).
+  // calibration crops (src/cli/router/ood.ts). One fitted on another version of the tone cues is
+  // fitted again (the tone samples' cache is keyed by that version too).
+  if (existsSync(routerOodPath) && (await readJson<{ fit: OodFit }>(routerOodPath)).fit.tone.cues !== PHOTO_CUES_VERSION) {
+    log(`  the OOD model was fitted on other tone cues than ${PHOTO_CUES_VERSION}: fitting it again`);
+    await rm(routerOodPath);
+  }
   const routerOod = await stage('router-ood', routerOodPath, timings, log, async () => {
     const images = await gainTableImages();
     const samples = await toneSamples({ images: o.images, heldOut: images.map((i) => i.name), draws: preset.router.toneDraws, seed: preset.seed + 2, cachePath: join(routerWork, 'tone-samples.json'), log });

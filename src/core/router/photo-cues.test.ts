@@ -26,6 +26,41 @@ describe('photo cues', () => {
     expect(cue(ood('posterize'), 'log_level_occupancy')).toBeLessThan(Math.log(0.1));
     expect(cue(scene, 'log_level_occupancy')).toBeGreaterThan(Math.log(0.5));
     expect(cue(ood('overexposure'), 'log_white_share')).toBeGreaterThan(cue(scene, 'log_white_share') + 1);
+    for (const id of ['haze', 'fade'] as const) {
+      expect(cue(ood(id), 'black_point'), id).toBeGreaterThan(cue(scene, 'black_point') + 0.1);
+      expect(cue(ood(id), 'black_point_cells_q25'), id).toBeGreaterThan(cue(scene, 'black_point_cells_q25') + 0.1);
+    }
+    expect(cue(ood('light_leak'), 'warm_edge_floor')).toBeGreaterThan(cue(scene, 'warm_edge_floor') + 0.05);
+  });
+
+  it('black point: the 1st percentile of each pixel\'s darkest channel, whatever the other channels', () => {
+    // 100 × 100 pixels whose darkest channels are 0, 1/9999, …, 1 in a shuffled order, another channel on top.
+    const n = 100 * 100;
+    const order = Array.from({ length: n }, (_, i) => (i * 7919) % n); // 7919 is prime to n: a permutation
+    const data = new Float32Array(3 * n);
+    order.forEach((rank, i) => {
+      const v = rank / (n - 1);
+      data.set(i % 2 ? [v, Math.min(1, v + 0.3), 1] : [1, v, Math.min(1, v + 0.1)], 3 * i);
+    });
+    expect(cue(createImage(100, 100, data), 'black_point')).toBeCloseTo(Math.round(0.01 * (n - 1)) / (n - 1), 6);
+  });
+
+  it('one black corner sets the black point but not the black point of most of the frame', () => {
+    // A grey 0.6 photo with its top-left 4 × 4 grid cell black: 1/16 of the pixels.
+    const image = createImage(64, 64, new Float32Array(64 * 64 * 3).fill(0.6));
+    for (let y = 0; y < 16; y++) image.data.fill(0, 3 * y * 64, 3 * (y * 64 + 16));
+    expect(cue(image, 'black_point')).toBe(0);
+    expect(cue(image, 'black_point_cells_q25')).toBeCloseTo(0.6, 6);
+  });
+
+  it('warm edge floor: red − blue of a warm strip along one edge, not of a warm object inside', () => {
+    const warmAt = (inside: (x: number, y: number) => boolean) => {
+      const image = createImage(60, 60, new Float32Array(60 * 60 * 3).fill(0.5));
+      for (let y = 0; y < 60; y++) for (let x = 0; x < 60; x++) if (inside(x, y)) image.data.set([0.8, 0.6, 0.4], 3 * (y * 60 + x));
+      return cue(image, 'warm_edge_floor');
+    };
+    expect(warmAt((x) => x >= 50)).toBeCloseTo(0.4, 6); // the right-hand strip (a sixth of the side) is all warm
+    expect(warmAt((x, y) => x >= 20 && x < 40 && y >= 20 && y < 40)).toBeCloseTo(0, 6); // a warm square in the middle
   });
 
   it('grey edge: scaling the red channel by k moves its edge ratio by log k', () => {
@@ -42,7 +77,7 @@ describe('photo cues', () => {
     expect(thumbnail(big).width).toBe(256);
     const small = thumbnail(big);
     const a = photoCues(big), b = photoCues(small);
-    for (const name of ['dark_channel_p10', 'luma_p99', 'corner_over_centre', 'block_contrast_p90'] as const) {
+    for (const name of ['dark_channel_p10', 'luma_p99', 'corner_over_centre', 'block_contrast_p90', 'black_point', 'black_point_cells_q25', 'warm_edge_floor'] as const) {
       const j = PHOTO_CUES.findIndex((c) => c.name === name);
       expect(Math.abs(a[j] - b[j]), name).toBeLessThan(1e-6);
     }

@@ -11,7 +11,7 @@ import { resize } from '../degradations/resize';
 import type { RgbImage } from '../image';
 
 /** The name stored with a fitted tone model, so that a changed cue definition is caught at load time. */
-export const PHOTO_CUES_VERSION = 'photo-cues-v1';
+export const PHOTO_CUES_VERSION = 'photo-cues-v2';
 /** Tone cues are read on a copy whose longer side is at most this (area average), so any photo costs the same. */
 export const THUMBNAIL_SIDE = 256;
 /** Side of the thumbnail's blocks whose darkest value is the dark channel (He et al. 2009 use 15 px at full size). */
@@ -39,6 +39,12 @@ export const PHOTO_CUES = [
   { name: 'log_level_occupancy', direction: -1 },
   /** Over-exposure clips highlights to white. */
   { name: 'log_white_share', direction: 1 },
+  /** Haze, fading and stray light add light everywhere: even the darkest pixels are no longer black. */
+  { name: 'black_point', direction: 1 },
+  /** ... and over most of the frame, where a bright scene (sky, snow) still has a dark corner somewhere. */
+  { name: 'black_point_cells_q25', direction: 1 },
+  /** A light leak or a flare washes one edge with warm light, its darkest pixels included. */
+  { name: 'warm_edge_floor', direction: 1 },
 ] as const satisfies readonly { name: string; direction: -1 | 0 | 1 }[];
 
 export const PHOTO_CUE_NAMES: readonly string[] = PHOTO_CUES.map((c) => c.name);
@@ -110,6 +116,47 @@ function blockCues(t: RgbImage): { darkP10: number; contrastP90: number } {
   return { darkP10: quantile(darkest.sort(), 0.1), contrastP90: quantile(contrast.sort(), 0.9) };
 }
 
+/** Side of the grid of cells whose black points black_point_cells_q25 reads. */
+const CELLS = 4;
+/** An edge strip is this share of the side, for warm_edge_floor. */
+const EDGE_STRIP = 1 / 6;
+
+/**
+ * Where the thumbnail's black is: the 1st percentile of each pixel's darkest channel over the whole
+ * photo, and the lower quartile of the same over CELLS × CELLS cells, so that one dark corner is not
+ * enough; and the warmest edge strip's floor, the 5th percentile of red − blue, which a warm glow
+ * from that edge lifts while a scene's warm object rarely fills a whole strip.
+ */
+function blackCues(t: RgbImage): { blackPoint: number; cellsQ25: number; warmEdgeFloor: number } {
+  const { width, height, data } = t;
+  const darkest = new Float64Array(width * height);
+  for (let i = 0; i < darkest.length; i++) darkest[i] = Math.min(data[3 * i], data[3 * i + 1], data[3 * i + 2]);
+  const cellBlack: number[] = [];
+  for (let cy = 0; cy < CELLS; cy++) {
+    for (let cx = 0; cx < CELLS; cx++) {
+      const x0 = Math.floor((cx * width) / CELLS), x1 = Math.floor(((cx + 1) * width) / CELLS);
+      const y0 = Math.floor((cy * height) / CELLS), y1 = Math.floor(((cy + 1) * height) / CELLS);
+      if (x1 <= x0 || y1 <= y0) continue; // a photo narrower than CELLS pixels
+      const values = new Float64Array((x1 - x0) * (y1 - y0));
+      let k = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) values[k++] = darkest[y * width + x];
+      cellBlack.push(quantile(values.sort(), 0.01));
+    }
+  }
+  const stripX = Math.max(1, Math.round(width * EDGE_STRIP)), stripY = Math.max(1, Math.round(height * EDGE_STRIP));
+  const strips = [
+    { x0: 0, x1: stripX, y0: 0, y1: height }, { x0: width - stripX, x1: width, y0: 0, y1: height },
+    { x0: 0, x1: width, y0: 0, y1: stripY }, { x0: 0, x1: width, y0: height - stripY, y1: height },
+  ];
+  const warmFloors = strips.map(({ x0, x1, y0, y1 }) => {
+    const warmth = new Float64Array((x1 - x0) * (y1 - y0));
+    let k = 0;
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) warmth[k++] = data[3 * (y * width + x)] - data[3 * (y * width + x) + 2];
+    return quantile(warmth.sort(), 0.05);
+  });
+  return { blackPoint: quantile(darkest.sort(), 0.01), cellsQ25: quantile(Float64Array.from(cellBlack).sort(), 0.25), warmEdgeFloor: Math.max(...warmFloors) };
+}
+
 /**
  * Mean luminance of the outer ring (beyond 3/4 of the centre-to-corner distance) and of each corner's
  * part of it, against the centre disc (within 0.35): log ratios, so a uniform exposure change cancels.
@@ -171,6 +218,7 @@ export function photoCues(image: RgbImage): Float32Array {
   const { darkP10, contrastP90 } = blockCues(t);
   const corners = cornerCues(t, luma);
   const greyEdge = greyEdgeCues(t);
+  const black = blackCues(t);
   const values: Record<(typeof PHOTO_CUES)[number]['name'], number> = {
     dark_channel_p10: darkP10,
     luma_p99: quantile(luma.slice().sort(), 0.99),
@@ -181,6 +229,9 @@ export function photoCues(image: RgbImage): Float32Array {
     block_contrast_p90: contrastP90,
     log_level_occupancy: Math.log(occupancy),
     log_white_share: Math.log(whiteShare + 1e-3),
+    black_point: black.blackPoint,
+    black_point_cells_q25: black.cellsQ25,
+    warm_edge_floor: black.warmEdgeFloor,
   };
   return Float32Array.from(PHOTO_CUES, (c) => values[c.name]);
 }

@@ -50,6 +50,9 @@ export const TONE_CUE_PHRASE: Readonly<Record<PhotoCueName, string>> = {
   block_contrast_p90: 'it has little contrast anywhere, as through haze or on a faded print',
   log_level_occupancy: 'it has few distinct tones, as when posterised',
   log_white_share: 'many highlights are clipped, as when over-exposed or colour-cast',
+  black_point: 'even its darkest tones are grey, as through haze or on a faded print',
+  black_point_cells_q25: 'it has no true black anywhere, as through haze or on a faded print',
+  warm_edge_floor: 'one edge is washed with warm light, as by a light leak',
 };
 
 /** A tone cue this far out (in normal scores, about 1 training photo in 40) is worth naming. */
