@@ -363,7 +363,13 @@ describe('parseManifest', () => {
       expectInvalid((m) => withTone(m, { cues: 'photo-cues-v0', quantiles: { clean: PHOTO_CUES.map(() => [...TONE_GRID]) } }), 'manifest.router.ood.tone.cues');
       expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: { clean: [[...TONE_GRID]] } }), 'manifest.router.ood.tone.quantiles.clean');
       expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: { clean: PHOTO_CUES.map(() => [...TONE_GRID].reverse()) } }), 'manifest.router.ood.tone.quantiles.clean[0]', /must not decrease/);
-      expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: {} }), 'manifest.router.ood.tone', /at least one class/);
+      expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: {} }), 'manifest.router.ood.tone', /quantiles of clean photos/);
+      expectInvalid((m) => withTone(m, { cues: PHOTO_CUES_VERSION, quantiles: { sr: PHOTO_CUES.map(() => [...TONE_GRID]) } }), 'manifest.router.ood.tone', /quantiles of clean photos/);
+      // An OOD model fitted before the routed and clean tone inputs existed reads them with weight 0.
+      expect(parseManifest(ok).router?.ood).toMatchObject({ toneWeight: 3, routedToneWeight: 0, cleanToneWeight: 0 });
+      const withWeights = { ...ok, router: { ...router(ok), ood: { ...router(ok).ood, routedToneWeight: 1.5, cleanToneWeight: -0.5 } } };
+      expect(parseManifest(withWeights).router?.ood).toMatchObject({ routedToneWeight: 1.5, cleanToneWeight: -0.5 });
+      expectInvalid((m) => Object.assign(m, { router: { ...router(m), ood: { ...router(m).ood, cleanToneWeight: 'high' } } }), 'manifest.router.ood.cleanToneWeight');
       // The router rule's descriptor patches: at least the PCA's components (300 here), at most the planned 800.
       ok.router = { ...router(ok), descriptorPatches: 400 };
       expect(parseManifest(ok).router?.descriptorPatches).toBe(400);

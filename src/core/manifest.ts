@@ -222,18 +222,24 @@ export const routerSchema = z.object({
    * Absent: every planned patch, as the KL rule always reads.
    */
   descriptorPatches: positiveInt.optional(),
-  /** OOD: a logistic model over the router's energy, the distance to the nearest group and the photo's tone anomaly. */
+  /**
+   * OOD: a logistic model over the router's energy, the distance to the nearest group and the photo's
+   * tone anomaly under three hypotheses (core/router/router.ts OodModel). A model fitted before the
+   * last two inputs existed reads them with weight 0, which is the model it was.
+   */
   ood: z.object({
     energyWeight: z.number(),
     distanceWeight: z.number(),
     toneWeight: z.number(),
+    routedToneWeight: z.number().default(0),
+    cleanToneWeight: z.number().default(0),
     bias: z.number(),
     threshold: z.number().gt(0).lt(1),
     /** Per class, per tone cue, its quantiles on training views at TONE_GRID (core/router/tone-anomaly.ts). */
     tone: z.object({
       cues: z.literal(PHOTO_CUES_VERSION),
       quantiles: z.partialRecord(routerClassSchema, z.array(z.array(z.number()).length(TONE_GRID.length).refine(isNonDecreasing, 'quantiles must not decrease')).length(PHOTO_CUE_COUNT)),
-    }).refine((t) => Object.keys(t.quantiles).length > 0, 'the tone model needs the quantiles of at least one class'),
+    }).refine((t) => t.quantiles.clean !== undefined, 'the tone model needs the quantiles of clean photos'),
     description: z.string(),
   }),
   /** The safe policy for the router's routes (core/auto-choice.ts), measured on held-out training crops. */

@@ -114,7 +114,7 @@ function routerManifest(overrides: Partial<NonNullable<Manifest['router']>> = {}
         'g-jpeg': { jpeg: 3, gaussian_noise: -10, clean: -4 },
         'g-noise': { jpeg: -1, gaussian_noise: 9, clean: -3 },
       },
-      ood: { energyWeight: 1, distanceWeight: 0, toneWeight: 0, bias: 0, threshold: 0.9, tone: identityTone, description: 'test' },
+      ood: { energyWeight: 1, distanceWeight: 0, toneWeight: 0, routedToneWeight: 0, cleanToneWeight: 0, bias: 0, threshold: 0.9, tone: identityTone, description: 'test' },
       autoChoice: { description: 'test', groups: { 'g-jpeg': { routed: 4, groupGain: 3, baselineGain: 0.5, use: 'group' }, 'g-noise': { routed: 4, groupGain: 8, baselineGain: 9, use: 'baseline' } } },
       description: 'test',
       ...overrides,
@@ -171,7 +171,7 @@ describe('the router rule', () => {
   });
 
   it('the OOD score adds the tone anomaly: one cue unusual on its damaged side is enough', () => {
-    const m = routerManifest({ ood: { energyWeight: 0, distanceWeight: 0, toneWeight: 1, bias: -3, threshold: 0.9, tone: identityTone, description: 'test' } });
+    const m = routerManifest({ ood: { energyWeight: 0, distanceWeight: 0, toneWeight: 1, routedToneWeight: 0, cleanToneWeight: 0, bias: -3, threshold: 0.9, tone: identityTone, description: 'test' } });
     const lifted = PHOTO_CUES.map((c) => (c.name === 'dark_channel_p10' ? 3 : 0));
     const d = decideRoute('router', selection, inputFor({ jpeg: 1 }, lifted), m);
     // The lifted cue scores e^(2·3); each of the others scores e^0.
@@ -183,6 +183,11 @@ describe('the router rule', () => {
     // The same cue pushed the other way is ordinary: −3 on an upward cue scores e^−6.
     const lowered = decideRoute('router', selection, inputFor({ jpeg: 1 }, lifted.map((v) => -v)), m);
     expect(lowered.router!.tone.anomaly).toBeCloseTo(Math.log(Math.exp(-6) + others) / 2, 6);
+    // With clean quantiles only, all three hypotheses read the same anomaly; each weight adds its own term.
+    const three = routerManifest({ ood: { energyWeight: 0, distanceWeight: 0, toneWeight: 1, routedToneWeight: 0.5, cleanToneWeight: -0.25, bias: -3, threshold: 0.9, tone: identityTone, description: 'test' } });
+    const d3 = decideRoute('router', selection, inputFor({ jpeg: 1 }, lifted), three);
+    expect(d3.router!.tone).toMatchObject({ routedAnomaly: expect.closeTo(anomaly, 6), cleanAnomaly: expect.closeTo(anomaly, 6) });
+    expect(d3.oodScore).toBeCloseTo(1 / (1 + Math.exp(-(1.25 * anomaly - 3))), 6);
   });
 
   it('the KL rule on the same photo still reports the router\'s reading, and decides by distance', () => {

@@ -22,8 +22,8 @@ import { automaticChoice, modelKey, type GroupTrust, type ModelChoice } from './
 import type { DegradationId } from './degradations/ids';
 import type { Manifest } from './manifest';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from './router/classes';
-import { expectedGains, groupProbabilities, mostLikely, oodScore, routerEnergy, routerProbabilities, routerProposal } from './router/router';
-import { readTone, type ToneReading } from './router/tone-anomaly';
+import { expectedGains, groupProbabilities, mostLikely, oodEvidence, oodScore, routerEnergy, routerProbabilities, routerProposal } from './router/router';
+import { readTone, type ToneEvidence } from './router/tone-anomaly';
 import { predictGain, type SelectionResult } from './selection';
 
 export const ROUTING_RULES = ['router', 'kl'] as const;
@@ -44,8 +44,8 @@ export interface RouterReading {
   readonly expectedGains: Readonly<Record<string, number>>;
   /** The router's free energy (higher: less like anything it was trained on). */
   readonly energy: number;
-  /** How unusual the photo's tones and colours are, and which cue stands out most (tone-anomaly.ts). */
-  readonly tone: ToneReading;
+  /** How unusual the photo's tones and colours are, under three hypotheses, and which cue stands out most (tone-anomaly.ts). */
+  readonly tone: ToneEvidence;
   /** P(clean) reached the manifest's threshold. */
   readonly noDamage: boolean;
   /** The most probable class. */
@@ -104,7 +104,7 @@ export function readRouter(input: RouterInput, manifest: Manifest): RouterReadin
     groupProbabilities: groupProbabilities(probabilities, manifest.groups),
     expectedGains: gains,
     energy: routerEnergy(input.logits, spec.temperature),
-    tone: readTone(spec.ood.tone, input.photoCues),
+    tone: readTone(spec.ood.tone, input.photoCues, probabilities),
     noDamage: probabilities[CLEAN] >= spec.noDamageThreshold,
     likely,
   };
@@ -129,7 +129,7 @@ export function predictedGainUnder(rule: RoutingRule, manifest: Manifest, model:
 function routerDecision(selection: SelectionResult, router: RouterReading, manifest: Manifest): RoutingDecision {
   const spec = manifest.router!;
   const chosen = mostLikely(router.groupProbabilities, manifest.groups.map((g) => g.id));
-  const score = oodScore(spec.ood, { energy: router.energy, nearestGroupDistance: selection.nearestGroupDistance, toneAnomaly: router.tone.anomaly });
+  const score = oodScore(spec.ood, oodEvidence(router.energy, selection.nearestGroupDistance, router.tone));
   const common = { rule: 'router' as const, chosen, viaJpegCheck: false, ood: score >= spec.ood.threshold, oodScore: score, oodThreshold: spec.ood.threshold, router };
   const hasBaseline = !!manifest.baseline;
   const proposal = routerProposal(router.probabilities, router.expectedGains, spec.noDamageThreshold, hasBaseline);

@@ -8,8 +8,8 @@ import { fitLogistic } from '../../core/jpeg-check';
 import { createRng } from '../../core/random';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { PHOTO_CUE_COUNT, PHOTO_CUES_VERSION, photoCues } from '../../core/router/photo-cues';
-import { oodScore, routerEnergy, type OodEvidence, type OodModel } from '../../core/router/router';
-import { TONE_GRID, toneAnomaly, type ToneModel } from '../../core/router/tone-anomaly';
+import { oodEvidence, oodScore, routerEnergy, routerProbabilities, type OodEvidence, type OodModel } from '../../core/router/router';
+import { readTone, TONE_GRID, type ToneModel } from '../../core/router/tone-anomaly';
 import { atomicWrite, readImage } from '../io/images';
 import type { EvalImage } from '../eval/evaluate';
 import { storedCropInputs, type RouterCrop } from './calibrate';
@@ -21,14 +21,15 @@ import { photoFiles } from './generate';
  * 1. the tone model (core/router/tone-anomaly.ts): each tone cue's quantiles per router class, on
  *    training views of the router's training photos, drawn and damaged as the router's own samples
  *    are. It never sees an out-of-distribution damage;
- * 2. a logistic model over the router's energy, the DDR distance and the tone anomaly, on the
- *    held-out calibration crops (in-distribution against the OOD table's damages), its threshold set
- *    to flag OOD_FALSE_FLAG_RATE of the in-distribution crops.
+ * 2. a logistic model over the router's energy, the DDR distance and the tone anomaly under three
+ *    hypotheses (the best-fitting class, the router's classes, clean), on the held-out calibration
+ *    crops (in-distribution against the OOD table's damages), its threshold set to flag at most
+ *    OOD_FALSE_FLAG_RATE of the degraded in-distribution crops and at most that of the clean ones.
  * Leaving each OOD kind out of the logistic fit in turn and scoring it afterwards estimates how the
  * model does on a kind of damage it has not seen.
  */
 
-/** The OOD threshold flags this share of held-out in-distribution crops (degraded and clean). */
+/** The OOD threshold flags at most this share of the held-out degraded crops, and at most this share of the clean ones. */
 export const OOD_FALSE_FLAG_RATE = 0.05;
 
 export interface ToneSample {
@@ -105,37 +106,46 @@ export interface OodFit extends OodModel {
   description: string;
 }
 
-/** Logistic regression of "out of distribution" on the three inputs (weights folded back to raw units). */
-function fitWeights(rows: readonly { e: OodEvidence; ood: boolean }[]): Pick<OodModel, 'energyWeight' | 'distanceWeight' | 'toneWeight' | 'bias'> {
-  const fit = fitLogistic(rows.map((r) => [r.e.energy, r.e.nearestGroupDistance, r.e.toneAnomaly]), rows.map((r) => r.ood));
-  const [energyWeight, distanceWeight, toneWeight] = fit.weights.map((w, i) => w / fit.scale[i]);
+type OodWeights = Pick<OodModel, 'energyWeight' | 'distanceWeight' | 'toneWeight' | 'routedToneWeight' | 'cleanToneWeight' | 'bias'>;
+
+/** Logistic regression of "out of distribution" on the five inputs (weights folded back to raw units). */
+function fitWeights(rows: readonly { e: OodEvidence; ood: boolean }[]): OodWeights {
+  const fit = fitLogistic(rows.map((r) => [r.e.energy, r.e.nearestGroupDistance, r.e.toneAnomaly, r.e.routedToneAnomaly, r.e.cleanToneAnomaly]), rows.map((r) => r.ood));
+  const [energyWeight, distanceWeight, toneWeight, routedToneWeight, cleanToneWeight] = fit.weights.map((w, i) => w / fit.scale[i]);
   const bias = fit.bias - fit.weights.reduce((s, w, i) => s + (w * fit.mean[i]) / fit.scale[i], 0);
-  return { energyWeight, distanceWeight, toneWeight, bias };
+  return { energyWeight, distanceWeight, toneWeight, routedToneWeight, cleanToneWeight, bias };
+}
+
+/** The lowest score that flags at most `rate` of `scores` (ties flag together, so it may flag fewer). */
+function thresholdFlagging(scores: readonly number[], rate: number): number {
+  const sorted = [...scores].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((1 - rate) * sorted.length))];
 }
 
 /** Fits the OOD model on calibration crops that carry their tone cues, and reports how it separates them. */
 export function fitOodModel(crops: readonly RouterCrop[], temperature: number, tone: ToneModel, falseFlagRate = OOD_FALSE_FLAG_RATE): OodFit {
   const rows = crops.map((c) => {
     if (!c.photoCues) throw new Error(`calibration crop ${c.image} #${c.crop} (${c.source}) has no tone cues`);
-    return { source: c.source, ood: c.kind === 'ood', e: { energy: routerEnergy(c.logits, temperature), nearestGroupDistance: c.nearestGroupDistance, toneAnomaly: toneAnomaly(tone, c.photoCues) } };
+    const reading = readTone(tone, c.photoCues, routerProbabilities(c.logits, temperature));
+    return { source: c.source, ood: c.kind === 'ood', e: oodEvidence(routerEnergy(c.logits, temperature), c.nearestGroupDistance, reading) };
   });
   const weights = fitWeights(rows);
-  const inScores = rows.filter((r) => !r.ood).map((r) => oodScore(weights, r.e));
-  const sorted = [...inScores].sort((a, b) => a - b);
-  const threshold = Math.min(1 - 1e-6, Math.max(1e-6, sorted[Math.min(sorted.length - 1, Math.floor((1 - falseFlagRate) * sorted.length))]));
-  const oodScores = rows.filter((r) => r.ood).map((r) => oodScore(weights, r.e));
-  const cleanScores = rows.filter((r) => r.source === CLEAN).map((r) => oodScore(weights, r.e));
+  const scoresOf = (keep: (r: (typeof rows)[number]) => boolean, w: OodWeights = weights) => rows.filter(keep).map((r) => oodScore(w, r.e));
+  const inScores = scoresOf((r) => !r.ood);
+  const degradedScores = scoresOf((r) => !r.ood && r.source !== CLEAN);
+  const cleanScores = scoresOf((r) => r.source === CLEAN);
+  // Clean crops are 1 in 12 of the in-distribution ones: a pooled rate would let their share drift.
+  const threshold = Math.min(1 - 1e-6, Math.max(1e-6, thresholdFlagging(degradedScores, falseFlagRate), thresholdFlagging(cleanScores, falseFlagRate)));
+  const oodScores = scoresOf((r) => r.ood);
   const kinds = [...new Set(rows.filter((r) => r.ood).map((r) => r.source))];
   const perKind = Object.fromEntries(kinds.map((kind) => {
-    const own = rows.filter((r) => r.source === kind);
     const leftOut = fitWeights(rows.filter((r) => r.source !== kind));
     return [kind, {
-      auroc: auroc(own.map((r) => oodScore(weights, r.e)), inScores),
-      aurocLeftOut: auroc(own.map((r) => oodScore(leftOut, r.e)), rows.filter((r) => !r.ood).map((r) => oodScore(leftOut, r.e))),
-      flagged: mean(own.map((r) => (oodScore(weights, r.e) >= threshold ? 1 : 0))),
+      auroc: auroc(scoresOf((r) => r.source === kind), inScores),
+      aurocLeftOut: auroc(scoresOf((r) => r.source === kind, leftOut), scoresOf((r) => !r.ood, leftOut)),
+      flagged: mean(scoresOf((r) => r.source === kind).map((s) => (s >= threshold ? 1 : 0))),
     }];
   }));
-  const degradedScores = rows.filter((r) => !r.ood && r.source !== CLEAN).map((r) => oodScore(weights, r.e));
   const fit = {
     ...weights, threshold, tone,
     auroc: auroc(oodScores, inScores),
@@ -144,12 +154,19 @@ export function fitOodModel(crops: readonly RouterCrop[], temperature: number, t
     falseFlags: { degraded: mean(degradedScores.map((s) => (s >= threshold ? 1 : 0))), clean: mean(cleanScores.map((s) => (s >= threshold ? 1 : 0))) },
   };
   const name = (kind: string) => (isOodDegradation(kind) ? OOD_DEGRADATION_TABLE[kind].name.toLowerCase() : kind);
-  const description = `logistic model over the router's energy, the distance to the nearest group and the photo's tone anomaly (tone cues against their quantiles on training views of each class), fitted on ${inScores.length} in-distribution and ${oodScores.length} out-of-distribution held-out training crops (${kinds.map(name).join(', ')}); the threshold flags ${100 * falseFlagRate} % of the in-distribution ones. Held-out AUROC ${fit.auroc.toFixed(3)}; with each kind left out of the fit, ${kinds.map((k) => `${name(k)} ${perKind[k].aurocLeftOut.toFixed(2)}`).join(', ')}`;
+  const description = `logistic model over the router's energy, the distance to the nearest group and the photo's tone anomaly (tone cues against their quantiles on training views of each class) under the class the cues fit best, under the classes the router sees and under clean, fitted on ${inScores.length} in-distribution and ${oodScores.length} out-of-distribution held-out training crops (${kinds.map(name).join(', ')}); the threshold flags at most ${100 * falseFlagRate} % of the degraded and of the clean in-distribution ones. Held-out AUROC ${fit.auroc.toFixed(3)}; with each kind left out of the fit, ${kinds.map((k) => `${name(k)} ${perKind[k].aurocLeftOut.toFixed(2)}`).join(', ')}`;
   return { ...fit, description };
+}
+
+/** Why a stored fit is not this build's OOD model (another version of the tone cues, an input it lacks), or null when it is. */
+export function staleOodFit(fit: Partial<OodModel>): string | null {
+  if (fit.tone?.cues !== PHOTO_CUES_VERSION) return `was fitted on other tone cues than ${PHOTO_CUES_VERSION}`;
+  if (fit.routedToneWeight === undefined || fit.cleanToneWeight === undefined) return 'has no weights on the tone anomaly under the router\'s classes and under clean';
+  return null;
 }
 
 /** The manifest's `router.ood` from a fit (the report's figures stay in the zoo's files). */
 export function manifestOod(fit: OodFit): OodModel & { description: string } {
-  const { energyWeight, distanceWeight, toneWeight, bias, threshold, tone, description } = fit;
-  return { energyWeight, distanceWeight, toneWeight, bias, threshold, tone, description };
+  const { energyWeight, distanceWeight, toneWeight, routedToneWeight, cleanToneWeight, bias, threshold, tone, description } = fit;
+  return { energyWeight, distanceWeight, toneWeight, routedToneWeight, cleanToneWeight, bias, threshold, tone, description };
 }

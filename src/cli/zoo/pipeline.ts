@@ -30,8 +30,7 @@ import { decidePolicy, measureAutoChoice, type AutoChoiceResult } from './auto-c
 import { trainJpegCheck, type JpegCheckTraining } from './jpeg-check';
 import type { ZooPreset } from './presets';
 import { calibrateRouter, measureRouterCrops, withRouterDistances, type RouterAnalysisOptions, type RouterCalibration } from '../router/calibrate';
-import { cropKey, fitOodModel, fitToneModel, manifestOod, toneSamples, withPhotoCues, type OodFit } from '../router/ood';
-import { PHOTO_CUES_VERSION } from '../../core/router/photo-cues';
+import { cropKey, fitOodModel, fitToneModel, manifestOod, staleOodFit, toneSamples, withPhotoCues, type OodFit } from '../router/ood';
 import { manifestDigest, measureRouterOnValidation, type RouterOnCrop, type RouterOnValidation } from '../router/on-validation';
 import { OOD_DEGRADATION_IDS } from '../../core/degradations/out-of-distribution';
 import { trainRouterStage, type RouterTrainingResult } from '../router/stage';
@@ -471,11 +470,15 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   }
   await saveTimings();
   // The OOD model: tone quantiles on the router's training photos, then a logistic model on the
-  // calibration crops (src/cli/router/ood.ts). One fitted on another version of the tone cues is
-  // fitted again (the tone samples' cache is keyed by that version too).
-  if (existsSync(routerOodPath) && (await readJson<{ fit: OodFit }>(routerOodPath)).fit.tone.cues !== PHOTO_CUES_VERSION) {
-    log(`  the OOD model was fitted on other tone cues than ${PHOTO_CUES_VERSION}: fitting it again`);
-    await rm(routerOodPath);
+  // calibration crops (src/cli/router/ood.ts). One fitted on another version of the tone cues, or
+  // without every input this build reads, is fitted again (the tone samples' cache is keyed by the
+  // cues' version, so it is reused when only the inputs changed).
+  if (existsSync(routerOodPath)) {
+    const stale = staleOodFit((await readJson<{ fit: OodFit }>(routerOodPath)).fit);
+    if (stale) {
+      log(`  the OOD model ${stale}: fitting it again`);
+      await rm(routerOodPath);
+    }
   }
   const routerOod = await stage('router-ood', routerOodPath, timings, log, async () => {
     const images = await gainTableImages();

@@ -8,7 +8,7 @@
  * (onnxruntime-node); everything here is shared, so both reach the same decision.
  */
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from './classes';
-import type { ToneModel } from './tone-anomaly';
+import type { ToneEvidence, ToneModel } from './tone-anomaly';
 
 export const ROUTER_INPUT = 'patches';
 export const ROUTER_OUTPUT = 'logits';
@@ -85,12 +85,18 @@ export function routerProposal(
 /**
  * The OOD score: a logistic model over what the router knows (its energy), the DDR distance to the
  * nearest group (the paper's cue), and how unusual the photo's tones and colours are
- * (tone-anomaly.ts), which the other two hardly see.
+ * (tone-anomaly.ts: under the class they fit best, under the classes the router sees, and under
+ * clean), which the other two hardly see.
  */
 export interface OodModel {
   readonly energyWeight: number;
   readonly distanceWeight: number;
+  /** On the tone anomaly under the best-fitting class. */
   readonly toneWeight: number;
+  /** On the tone anomaly under the router's classes (0 in a model fitted without it). */
+  readonly routedToneWeight: number;
+  /** On the tone anomaly under clean (0 in a model fitted without it). */
+  readonly cleanToneWeight: number;
   readonly bias: number;
   /** Flag when the score (a probability of being out of distribution) reaches this. */
   readonly threshold: number;
@@ -102,9 +108,17 @@ export interface OodEvidence {
   readonly energy: number;
   readonly nearestGroupDistance: number;
   readonly toneAnomaly: number;
+  readonly routedToneAnomaly: number;
+  readonly cleanToneAnomaly: number;
 }
 
+/** The OOD score's inputs from the router's energy, the DDR distance and the photo's tone evidence. */
+export const oodEvidence = (energy: number, nearestGroupDistance: number, tone: ToneEvidence): OodEvidence => ({
+  energy, nearestGroupDistance, toneAnomaly: tone.anomaly, routedToneAnomaly: tone.routedAnomaly, cleanToneAnomaly: tone.cleanAnomaly,
+});
+
 export function oodScore(model: Omit<OodModel, 'tone' | 'threshold'>, e: OodEvidence): number {
-  const z = model.bias + model.energyWeight * e.energy + model.distanceWeight * e.nearestGroupDistance + model.toneWeight * e.toneAnomaly;
+  const z = model.bias + model.energyWeight * e.energy + model.distanceWeight * e.nearestGroupDistance
+    + model.toneWeight * e.toneAnomaly + model.routedToneWeight * e.routedToneAnomaly + model.cleanToneWeight * e.cleanToneAnomaly;
   return 1 / (1 + Math.exp(-z));
 }

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { normalCdf } from '../calibration-stats';
 import { createRng } from '../random';
 import { PHOTO_CUES, PHOTO_CUES_VERSION } from './photo-cues';
-import { normalScore, TONE_GRID, TONE_POOLING_SHARPNESS, toneAnomaly, toneReadingFor, type ToneModel } from './tone-anomaly';
+import { ROUTER_CLASSES, type RouterClass } from './classes';
+import { normalScore, readTone, TONE_GRID, TONE_POOLING_SHARPNESS, toneReadingFor, type ToneModel } from './tone-anomaly';
 
 const identity = PHOTO_CUES.map(() => [...TONE_GRID]);
+/** Class probabilities: `mass` spread as given, the rest nowhere. */
+const belief = (mass: Partial<Record<RouterClass, number>>) => Object.fromEntries(ROUTER_CLASSES.map((c) => [c, mass[c] ?? 0])) as Record<RouterClass, number>;
 
 describe('normalScore', () => {
   it('is the probit of the rank among the samples the quantiles came from (brute force on 4000 draws)', () => {
@@ -45,12 +48,32 @@ describe('toneAnomaly', () => {
     const shifted = identity.map((q, j) => (PHOTO_CUES[j].name === 'log_white_share' ? q.map((v) => v + 2) : q));
     const model: ToneModel = { cues: PHOTO_CUES_VERSION, quantiles: { clean: identity, salt_pepper: shifted } };
     const cues = PHOTO_CUES.map((c) => (c.name === 'log_white_share' ? 2 : 0));
-    expect(toneAnomaly(model, cues)).toBeCloseTo(toneReadingFor(shifted, cues).anomaly, 12);
-    expect(toneAnomaly(model, cues)).toBeLessThan(toneReadingFor(identity, cues).anomaly);
+    const reading = readTone(model, cues, belief({ clean: 1 }));
+    expect(reading.anomaly).toBeCloseTo(toneReadingFor(shifted, cues).anomaly, 12);
+    expect(reading.anomaly).toBeLessThan(toneReadingFor(identity, cues).anomaly);
+    expect(reading.cleanAnomaly).toBeCloseTo(toneReadingFor(identity, cues).anomaly, 12);
   });
 
-  it('refuses a model fitted on other cues, or cues of the wrong length', () => {
-    expect(() => toneAnomaly({ cues: 'photo-cues-v0', quantiles: { clean: identity } }, PHOTO_CUES.map(() => 0))).toThrow(/photo-cues-v0/);
-    expect(() => toneAnomaly({ cues: PHOTO_CUES_VERSION, quantiles: { clean: identity } }, [0, 1])).toThrow(/tone cues/);
+  it('under the router\'s classes: the class it is sure of, or a soft minimum weighted by its belief', () => {
+    const shifted = identity.map((q, j) => (PHOTO_CUES[j].name === 'log_white_share' ? q.map((v) => v + 2) : q));
+    const model: ToneModel = { cues: PHOTO_CUES_VERSION, quantiles: { clean: identity, salt_pepper: shifted } };
+    const cues = PHOTO_CUES.map((c) => (c.name === 'log_white_share' ? 2 : 0));
+    const underClean = toneReadingFor(identity, cues).anomaly, underSaltPepper = toneReadingFor(shifted, cues).anomaly;
+    // Sure of clean: the white share is unusual, whatever class it would fit.
+    expect(readTone(model, cues, belief({ clean: 1 })).routedAnomaly).toBeCloseTo(underClean, 12);
+    expect(readTone(model, cues, belief({ salt_pepper: 1 })).routedAnomaly).toBeCloseTo(underSaltPepper, 12);
+    // Split 30/70: −log(0.3·e^−a_clean + 0.7·e^−a_sp), between the two and nearer the likelier.
+    const split = readTone(model, cues, belief({ clean: 0.3, salt_pepper: 0.7 })).routedAnomaly;
+    expect(split).toBeCloseTo(-Math.log(0.3 * Math.exp(-underClean) + 0.7 * Math.exp(-underSaltPepper)), 12);
+    // Belief on a class without quantiles is left out and the rest renormalised: 0.3 on clean alone is clean.
+    expect(readTone(model, cues, belief({ clean: 0.3, jpeg: 0.7 })).routedAnomaly).toBeCloseTo(underClean, 12);
+    // No belief on any class with quantiles: clean stands in.
+    expect(readTone(model, cues, belief({ jpeg: 1 })).routedAnomaly).toBeCloseTo(underClean, 12);
+  });
+
+  it('refuses a model fitted on other cues, without clean quantiles, or cues of the wrong length', () => {
+    expect(() => readTone({ cues: 'photo-cues-v0', quantiles: { clean: identity } }, PHOTO_CUES.map(() => 0), belief({ clean: 1 }))).toThrow(/photo-cues-v0/);
+    expect(() => readTone({ cues: PHOTO_CUES_VERSION, quantiles: { sr: identity } }, PHOTO_CUES.map(() => 0), belief({ clean: 1 }))).toThrow(/'clean'/);
+    expect(() => readTone({ cues: PHOTO_CUES_VERSION, quantiles: { clean: identity } }, [0, 1], belief({ clean: 1 }))).toThrow(/tone cues/);
   });
 });

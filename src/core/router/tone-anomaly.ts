@@ -6,8 +6,11 @@
  * training views of that class at the normal scores TONE_GRID, so a cue maps to a normal score by
  * interpolation (the probit of its rank among the training views). Only the side a damage pushes
  * a cue to counts (PHOTO_CUES' directions). The cues' scores are pooled by a soft maximum, so one
- * clearly unusual cue is enough; and a photo is as typical as the class it fits best (salt and
- * pepper clips pixels to white, so clipped pixels are ordinary for that class).
+ * clearly unusual cue is enough. The OOD model reads the pooled score under three hypotheses: the
+ * class the cues fit best (salt and pepper clips pixels to white, so clipped pixels are ordinary
+ * for that class), the classes the router sees, weighted by its probabilities, and clean (an
+ * undamaged photo). Damage outside the 11 tends to be ordinary under one of them only: a warm cast
+ * fits some class's spread of colours, but not the damage the router sees nor a clean photo.
  */
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from './classes';
 import { PHOTO_CUE_COUNT, PHOTO_CUES, PHOTO_CUES_VERSION } from './photo-cues';
@@ -62,20 +65,40 @@ export function toneReadingFor(quantiles: readonly (readonly number[])[], cues: 
   return { anomaly: Math.log(sum) / k, mostUnusual };
 }
 
-/** The photo's tone reading under the class its cues fit best (the least anomalous). */
-export function readTone(model: ToneModel, cues: ArrayLike<number>): ToneReading {
+/**
+ * The tone evidence the OOD model reads, the pooled score under three hypotheses about the photo:
+ * `anomaly` (with `mostUnusual`, which the badge names) under the class the cues fit best, and the
+ * two below.
+ */
+export interface ToneEvidence extends ToneReading {
+  /**
+   * Under the classes the router sees: −log Σ_c P(c)·exp(−anomaly_c), a soft minimum that a class
+   * counts in as much as the router believes it (classes without quantiles left out, the rest
+   * renormalised).
+   */
+  readonly routedAnomaly: number;
+  /** Under clean: how unlike an undamaged photo the tones are. */
+  readonly cleanAnomaly: number;
+}
+
+/** The photo's tone evidence for the OOD model, given the router's class probabilities. */
+export function readTone(model: ToneModel, cues: ArrayLike<number>, probabilities: Readonly<Record<RouterClass, number>>): ToneEvidence {
   if (model.cues !== PHOTO_CUES_VERSION) throw new RangeError(`the OOD model was fitted on tone cues '${model.cues}', this build computes '${PHOTO_CUES_VERSION}'`);
   if (cues.length !== PHOTO_CUE_COUNT) throw new RangeError(`expected ${PHOTO_CUE_COUNT} tone cues, got ${cues.length}`);
+  const clean = model.quantiles[CLEAN];
+  if (!clean) throw new RangeError(`the OOD model has no tone quantiles for '${CLEAN}'`);
   let best: ToneReading | null = null;
+  let weighted = 0, weight = 0;
   for (const c of ROUTER_CLASSES) {
     const q = model.quantiles[c];
     if (!q) continue;
     const reading = toneReadingFor(q, cues);
     if (!best || reading.anomaly < best.anomaly) best = reading;
+    weighted += probabilities[c] * Math.exp(-reading.anomaly);
+    weight += probabilities[c];
   }
-  if (!best) throw new RangeError(`the OOD model has no tone quantiles (not even for '${CLEAN}')`);
-  return best;
+  const cleanReading = toneReadingFor(clean, cues);
+  // No weight on any class with quantiles: the router's belief says nothing here, so clean stands in.
+  const routedAnomaly = weight > 0 && weighted > 0 ? -Math.log(weighted / weight) : cleanReading.anomaly;
+  return { ...best!, routedAnomaly, cleanAnomaly: cleanReading.anomaly };
 }
-
-/** The photo's tone anomaly: how unusual its cues are for the class they fit best. */
-export const toneAnomaly = (model: ToneModel, cues: ArrayLike<number>): number => readTone(model, cues).anomaly;
