@@ -6,7 +6,7 @@ import { PHOTO_CUES, PHOTO_CUES_VERSION } from '../../core/router/photo-cues';
 import { oodEvidence, oodScore, routerEnergy, routerProbabilities } from '../../core/router/router';
 import { normalScore, readTone } from '../../core/router/tone-anomaly';
 import type { RouterCrop } from './calibrate';
-import { fitOodModel, fitToneModel, manifestOod, staleOodFit, type ToneSample } from './ood';
+import { fitOodModel, fitToneModel, manifestOod, staleOodFit, thresholdFlagging, type ToneSample } from './ood';
 
 const cueCount = PHOTO_CUES.length;
 const darkChannel = PHOTO_CUES.findIndex((c) => c.name === 'dark_channel_p10');
@@ -32,6 +32,23 @@ describe('fitToneModel', () => {
 
   it('refuses samples without clean views', () => {
     expect(() => fitToneModel([{ label: 'jpeg', cues: Array(cueCount).fill(0) }])).toThrow(/clean/);
+  });
+});
+
+describe('thresholdFlagging', () => {
+  it('is the lowest threshold that flags at most the share asked (brute force over every candidate)', () => {
+    const rng = createRng(8);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + rng.int(0, 60);
+      // Few distinct values, so ties across the cut are common.
+      const scores = Array.from({ length: n }, () => rng.int(0, 9) / 10);
+      const rate = rng.int(0, 20) / 100;
+      const flagged = (t: number) => scores.filter((s) => s >= t).length;
+      const t = thresholdFlagging(scores, rate);
+      expect(flagged(t)).toBeLessThanOrEqual(Math.floor(rate * n));
+      // No score below it would do: each lower candidate flags too many.
+      for (const c of scores.filter((s) => s < t)) expect(flagged(c)).toBeGreaterThan(Math.floor(rate * n));
+    }
   });
 });
 

@@ -116,10 +116,13 @@ function fitWeights(rows: readonly { e: OodEvidence; ood: boolean }[]): OodWeigh
   return { energyWeight, distanceWeight, toneWeight, routedToneWeight, cleanToneWeight, bias };
 }
 
-/** The lowest score that flags at most `rate` of `scores` (ties flag together, so it may flag fewer). */
-function thresholdFlagging(scores: readonly number[], rate: number): number {
+/** The lowest threshold that flags at most `rate` of `scores` (a score at or above it is flagged). */
+export function thresholdFlagging(scores: readonly number[], rate: number): number {
   const sorted = [...scores].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((1 - rate) * sorted.length))];
+  let cut = sorted.length - Math.floor(rate * sorted.length); // flags sorted[cut..]
+  // A tie across the cut would flag more than allowed: move the cut above it.
+  while (cut > 0 && cut < sorted.length && sorted[cut - 1] === sorted[cut]) cut++;
+  return cut < sorted.length ? sorted[cut] : sorted[sorted.length - 1] + 1e-9;
 }
 
 /** Fits the OOD model on calibration crops that carry their tone cues, and reports how it separates them. */
