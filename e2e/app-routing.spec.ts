@@ -8,7 +8,7 @@
  *   geometry unlike the training's synthetic bokeh, an ellipse);
  * - a colour cast (none of the 11) gets the OOD badge on at least 3 of the 4 photos, naming a cue the
  *   cast moves (its colour balance, or its clipped highlights), and no clean photo gets it;
- * - hazy photos get the OOD badge (a known failure for now, below);
+ * - hazy photos get the OOD badge (the French Alpine print only just: below);
  * - the paper's KL rule can still be chosen in Settings, and the card then shows the KL rule's own
  *   choice: the one `grids select --rule kl` makes on the same file.
  */
@@ -126,12 +126,12 @@ test.describe('the learned router with the shipped models', () => {
     expect(flagged.length, `flagged: ${flagged.join(', ')}`).toBeGreaterThanOrEqual(3);
   });
 
-  // Known failure, kept visible: the OOD score (energy, DDR distance and the photo's tone anomaly,
-  // fitted on held-out training crops) flags 30 % of the held-out hazy training crops at 5 % false
-  // flags (docs/RESULTS.md §8; AUROC 0.88). These old prints are low in contrast to begin with; hazy,
-  // three of the four score 0.74–0.90 against a threshold of 0.73 and are flagged, the French Alpine
-  // one scores 0.70 and is not. The KL rule's badge (app-results.spec.ts) still flags them.
-  test.fail('hazy photos get the OOD badge', async ({ page }) => {
+  // The OOD score (energy, DDR distance and the photo's tone anomaly under three hypotheses, fitted
+  // on held-out training crops) flags 32 % of the held-out hazy training crops at 5 % false flags
+  // (docs/RESULTS.md §8; AUROC 0.91). These old prints are low in contrast to begin with, and hazy
+  // they score 0.73–0.93 against a threshold of 0.733 under `grids select`: the French Alpine one
+  // is flagged by a hair (0.734), so a refitted OOD model may well miss it again.
+  test('hazy photos get the OOD badge', async ({ page }) => {
     const set = await photos('haze');
     await uploadAndAnalyse(page, set.map((p) => p.upload));
     for (const photo of set) expect.soft((await card(page, photo.name)).ood, photo.name).toBe(true);
