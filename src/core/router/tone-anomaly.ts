@@ -9,8 +9,9 @@
  * clearly unusual cue is enough. The OOD model reads the pooled score under three hypotheses: the
  * class the cues fit best (salt and pepper clips pixels to white, so clipped pixels are ordinary
  * for that class), the classes the router sees, weighted by its probabilities, and clean (an
- * undamaged photo). Damage outside the 11 tends to be ordinary under one of them only: a warm cast
- * fits some class's spread of colours, but not the damage the router sees nor a clean photo.
+ * undamaged photo). The fitted model (src/cli/router/ood.ts) weighs the first two up and clean
+ * down: tones unusual for the damage the router sees are the sign of other damage, tones merely
+ * unlike a clean photo are what the 11 damages do too.
  */
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from './classes';
 import { PHOTO_CUE_COUNT, PHOTO_CUES, PHOTO_CUES_VERSION } from './photo-cues';
