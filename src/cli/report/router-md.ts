@@ -106,7 +106,7 @@ export function routerSection(router: { training: RouterTrainingResult; calibrat
     '| --- | ---: | ---: | ---: | ---: |',
     ...Object.keys(r.combos).map((pair) => `| ${pair.split('+').map(names).join(' + ')} | ${r.combos[pair].pin.toFixed(2)} | ${k.combos[pair].auto.toFixed(2)} | ${r.combos[pair].auto.toFixed(2)} | ${r.combos[pair].base.toFixed(2)} |`),
     '',
-    `Out-of-distribution kinds flagged by the router's badge: ${Object.entries(o.flagged).map(([kind, f]) => `${names(kind)} ${f}`).join(', ')} (AUROC per kind: ${Object.entries(o.aurocPerKind).map(([kind, a]) => `${names(kind)} ${a.toFixed(2)}`).join(', ')}). The OOD model's three weights and threshold were fitted on held-out training crops with these same kinds; for kinds it has not seen, the left-out AUROC of the calibration table above is the estimate.${validation.refused?.length ? ` ${validation.refused.length} OOD crops that the analysis refuses (${validation.refused.map((r) => r.split(':')[0]).join(', ')}: "the image looks flat") are left out.` : ''}`,
+    `Out-of-distribution kinds flagged by the router's badge: ${Object.entries(o.flagged).map(([kind, f]) => `${names(kind)} ${f}`).join(', ')} (AUROC per kind: ${Object.entries(o.aurocPerKind).map(([kind, a]) => `${names(kind)} ${a.toFixed(2)}`).join(', ')}). The OOD model's weights and threshold were fitted on held-out training crops with these same kinds; for kinds it has not seen, the left-out AUROC of the calibration table above is the estimate.${validation.refused?.length ? ` ${validation.refused.length} OOD crops that the analysis refuses (${validation.refused.map((r) => r.split(':')[0]).join(', ')}: "the image looks flat") are left out.` : ''}`,
   );
   return out;
 }
