@@ -115,7 +115,7 @@ export function routerSection(router: { training: RouterTrainingResult; calibrat
 function oodLines(ood: OodFit, names: (id: string) => string): string[] {
   return [
     '',
-    `The OOD warning (src/cli/router/ood.ts): ${ood.description}. P(OOD) = σ(${ood.bias.toFixed(2)} ${signed(ood.energyWeight)}·energy ${signed(ood.distanceWeight)}·distance ${signed(ood.toneWeight)}·tone anomaly (best-fitting class) ${signed(ood.routedToneWeight ?? 0)}·tone anomaly (router's classes) ${signed(ood.cleanToneWeight ?? 0)}·tone anomaly (clean)), flagged from ${ood.threshold.toFixed(3)}; it flags ${pct(ood.falseFlags.degraded)} of the degraded and ${pct(ood.falseFlags.clean)} of the clean held-out crops (AUROC ${ood.auroc.toFixed(3)} against all in-distribution crops, ${ood.aurocVsClean.toFixed(3)} against the clean ones).`,
+    `The OOD warning (src/cli/router/ood.ts): ${ood.description}. P(OOD) = σ(${ood.bias.toFixed(2)} ${signed(ood.energyWeight)}·energy ${signed(ood.distanceWeight)}·distance ${signed(ood.toneWeight)}·tone anomaly (best-fitting class) ${signed(ood.routedToneWeight)}·tone anomaly (router's classes) ${signed(ood.cleanToneWeight)}·tone anomaly (clean)), flagged from ${ood.threshold.toFixed(3)}; it flags ${pct(ood.falseFlags.degraded)} of the degraded and ${pct(ood.falseFlags.clean)} of the clean held-out crops (AUROC ${ood.auroc.toFixed(3)} against all in-distribution crops, ${ood.aurocVsClean.toFixed(3)} against the clean ones).`,
     '',
     '| Kind (held-out training crops) | AUROC | AUROC with the kind left out of the fit | Flagged |',
     '| --- | ---: | ---: | ---: |',

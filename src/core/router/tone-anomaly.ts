@@ -86,20 +86,16 @@ export interface ToneEvidence extends ToneReading {
 export function readTone(model: ToneModel, cues: ArrayLike<number>, probabilities: Readonly<Record<RouterClass, number>>): ToneEvidence {
   if (model.cues !== PHOTO_CUES_VERSION) throw new RangeError(`the OOD model was fitted on tone cues '${model.cues}', this build computes '${PHOTO_CUES_VERSION}'`);
   if (cues.length !== PHOTO_CUE_COUNT) throw new RangeError(`expected ${PHOTO_CUE_COUNT} tone cues, got ${cues.length}`);
-  const clean = model.quantiles[CLEAN];
-  if (!clean) throw new RangeError(`the OOD model has no tone quantiles for '${CLEAN}'`);
-  let best: ToneReading | null = null;
-  let weighted = 0, weight = 0;
-  for (const c of ROUTER_CLASSES) {
+  if (!model.quantiles[CLEAN]) throw new RangeError(`the OOD model has no tone quantiles for '${CLEAN}'`);
+  const readings = ROUTER_CLASSES.flatMap((c) => {
     const q = model.quantiles[c];
-    if (!q) continue;
-    const reading = toneReadingFor(q, cues);
-    if (!best || reading.anomaly < best.anomaly) best = reading;
-    weighted += probabilities[c] * Math.exp(-reading.anomaly);
-    weight += probabilities[c];
-  }
-  const cleanReading = toneReadingFor(clean, cues);
+    return q ? [{ c, reading: toneReadingFor(q, cues) }] : [];
+  });
+  const best = readings.reduce((a, b) => (b.reading.anomaly < a.reading.anomaly ? b : a)).reading;
+  const cleanAnomaly = readings.find((r) => r.c === CLEAN)!.reading.anomaly;
+  const weight = readings.reduce((s, r) => s + probabilities[r.c], 0);
+  const weighted = readings.reduce((s, r) => s + probabilities[r.c] * Math.exp(-r.reading.anomaly), 0);
   // No weight on any class with quantiles: the router's belief says nothing here, so clean stands in.
-  const routedAnomaly = weight > 0 && weighted > 0 ? -Math.log(weighted / weight) : cleanReading.anomaly;
-  return { ...best!, routedAnomaly, cleanAnomaly: cleanReading.anomaly };
+  const routedAnomaly = weight > 0 && weighted > 0 ? -Math.log(weighted / weight) : cleanAnomaly;
+  return { ...best, routedAnomaly, cleanAnomaly };
 }
