@@ -6,6 +6,7 @@ import { applyOodDegradation, type OodDegradationId } from '../../core/degradati
 import { cropImage, quantize8, type RgbImage } from '../../core/image';
 import { createRng, type Rng } from '../../core/random';
 import { syntheticBokeh } from '../../core/router/bokeh';
+import { cameraHistory } from '../../core/router/camera-history';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { PATCH_COUNT, PATCH_FEATURE_COUNT, patchFeatures } from '../../core/router/patch-features';
 import { atomicWrite } from '../io/images';
@@ -13,11 +14,15 @@ import { dihedral } from '../train/data';
 
 /**
  * Training samples for the router, drawn on the fly from clean training photos: a random view of the
- * photo (scale, crop, flip, sometimes a synthetic shallow depth of field), then one of the 11
- * degradations with parameters over its full range, or none. Each sample is the photo's patch
- * features (patch-features.ts), exactly what the app computes.
+ * photo (scale, crop, flip, sometimes a synthetic shallow depth of field), a random camera history
+ * (camera-history.ts: softness, noise, sharpening, JPEG), then one of the 11 degradations with
+ * parameters over its full range, or none. Each sample is the photo's patch features
+ * (patch-features.ts), exactly what the app computes.
  */
 export const SAMPLE_VALUES = PATCH_COUNT * PATCH_FEATURE_COUNT;
+
+/** Names the way samples are drawn, in the cache's file names: bump it when photoSamples changes what it draws. */
+export const SAMPLES_VERSION = 2;
 
 /** How a training view is drawn from a photo; one table so the README can quote it. */
 export const VIEW_RANGES = {
@@ -77,7 +82,7 @@ export function photoSamples(photo: RgbImage, labels: readonly SampleLabel[], dr
   let k = 0;
   for (let d = 0; d < draws; d++) {
     for (const label of labels) {
-      const view = trainingView(photo, rng);
+      const view = cameraHistory(trainingView(photo, rng), rng);
       features.set(patchFeatures(damage(view, label, rng)), k * SAMPLE_VALUES);
       out.push(label);
       k++;
@@ -98,7 +103,7 @@ export interface SampleSet {
  * stopped. The file holds the features; the labels follow from `labels` × `draws`.
  */
 export async function cachedPhotoSamples(dir: string, index: number, load: () => Promise<RgbImage>, labels: readonly SampleLabel[], draws: number, seed: number): Promise<Float32Array> {
-  const path = join(dir, `${String(index).padStart(4, '0')}-${draws}x${labels.length}-${seed}.f32`);
+  const path = join(dir, `${String(index).padStart(4, '0')}-${draws}x${labels.length}-${seed}-v${SAMPLES_VERSION}.f32`);
   if (existsSync(path)) {
     const bytes = await readFile(path);
     if (bytes.byteLength === labels.length * draws * SAMPLE_VALUES * 4) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();

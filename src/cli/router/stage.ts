@@ -7,7 +7,7 @@ import type { RemoteQueueOptions } from '../queue/producer';
 import { ROUTER_CLASSES } from '../../core/router/classes';
 import { atomicWrite } from '../io/images';
 import { selectBackend } from '../tf/backend';
-import { IN_DISTRIBUTION_LABELS, SAMPLE_VALUES, type SampleLabel } from './dataset';
+import { IN_DISTRIBUTION_LABELS, SAMPLE_VALUES, SAMPLES_VERSION, type SampleLabel } from './dataset';
 import { generateSamples, photoFiles } from './generate';
 import { exportRouterOnnx } from './onnx';
 import { DEFAULT_ROUTER_HYPER, trainRouter, type LabelledSamples, type RouterHyper, type TrainLog } from './train';
@@ -31,6 +31,8 @@ export interface RouterTrainingResult {
   onnx: string;
   trainPhotos: number;
   samples: number;
+  /** dataset.ts's SAMPLES_VERSION the router was trained on (absent: 1, before camera histories). */
+  samplesVersion?: number;
   hyper: RouterHyper;
   history: TrainLog[];
   seconds: number;
@@ -61,7 +63,7 @@ export async function trainRouterStage(o: RouterTrainingOptions): Promise<Router
   const onnx = join(o.work, 'router.onnx');
   if (existsSync(resultPath) && existsSync(onnx)) {
     const done = JSON.parse(await readFile(resultPath, 'utf8')) as RouterTrainingResult;
-    if (JSON.stringify(done.hyper) === JSON.stringify(hyper)) return done;
+    if (JSON.stringify(done.hyper) === JSON.stringify(hyper) && (done.samplesVersion ?? 1) === SAMPLES_VERSION) return done;
   }
   const started = Date.now();
   const files = await photoFiles(o.images);
@@ -99,7 +101,7 @@ export async function trainRouterStage(o: RouterTrainingOptions): Promise<Router
   if (!finished) throw new Error('interrupted; run the same command again to resume the router from its last epoch');
   const doc = `GRIDS degradation router (${hyper.hidden}-wide patch-set MLP over ${ROUTER_CLASSES.length} classes), trained on ${trainIdx.length} photos`;
   await atomicWrite(onnx, exportRouterOnnx(weights, doc));
-  const result: RouterTrainingResult = { onnx, trainPhotos: trainIdx.length, samples: train.labels.length, hyper, history, seconds: (Date.now() - started) / 1000 };
+  const result: RouterTrainingResult = { onnx, trainPhotos: trainIdx.length, samples: train.labels.length, samplesVersion: SAMPLES_VERSION, hyper, history, seconds: (Date.now() - started) / 1000 };
   await atomicWrite(resultPath, JSON.stringify(result, null, 2));
   return result;
 }

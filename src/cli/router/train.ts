@@ -131,7 +131,8 @@ export async function trainRouter(
   const sampleValues = PATCH_COUNT * PATCH_FEATURE_COUNT;
   if (train.features.length !== n * sampleValues) throw new Error(`router training data has ${train.features.length} values for ${n} samples`);
   const { mean, scale } = featureStandardisation(train.features);
-  const config = { ...hyper, samples: n };
+  // The data's fingerprint (its standardisation's means), so a checkpoint of other samples of the same count is not resumed.
+  const config = { ...hyper, samples: n, dataFingerprint: mean.reduce((s, x, i) => s + x * (i + 1), 0) };
   let params = initialParams(hyper.hidden, hyper.seed);
   let m: ParamValues | null = null, v: ParamValues | null = null;
   let startEpoch = 0;
