@@ -12,7 +12,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { atomicWrite, readImageFolder } from '../src/cli/io/images';
+import { atomicWrite } from '../src/cli/io/images';
 import { loadSession, ortRouter } from '../src/cli/onnx/ort-node';
 import { routerCandidate, storedCropInputs, type RouterCalibration } from '../src/cli/router/calibrate';
 import { applyJpeg } from '../src/core/degradations/jpeg';
@@ -22,6 +22,7 @@ import { enlarge, sensorNoise, soften, unsharpMask } from '../src/core/router/ca
 import { CLEAN, ROUTER_CLASSES } from '../src/core/router/classes';
 import { patchFeatures } from '../src/core/router/patch-features';
 import { mostLikely, routerProbabilities } from '../src/core/router/router';
+import { readGainTableImages } from '../src/cli/zoo/pipeline';
 import { PRESETS } from '../src/cli/zoo/presets';
 
 const args = process.argv.slice(2);
@@ -37,8 +38,7 @@ if (!routers.length) throw new Error('give at least one <label>=<router.onnx>,<c
 
 // The clean crops of the calibration, rebuilt exactly as the zoo's full preset cut them.
 const preset = PRESETS.full;
-const images = (await readImageFolder('../shared/data/photos/train', { limit: preset.ddr.referenceImages + preset.expectedGainImages, minSize: preset.ddr.patchSize }))
-  .slice(preset.ddr.referenceImages).map((l) => ({ name: l.name, image: l.image }));
+const images = await readGainTableImages('../shared/data/photos/train', preset);
 for (const r of routers) if (r.calibration.images.join() !== images.map((i) => i.name).join()) throw new Error(`${r.label}: its calibration was measured on other photos`);
 const inputOf = storedCropInputs(images, preset.eval.crop, preset.calibrationCrops, preset.eval.seed + 5);
 const cleanCrops = routers[0].calibration.crops.filter((c) => c.source === CLEAN);

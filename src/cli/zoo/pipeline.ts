@@ -172,6 +172,17 @@ export interface FromScratchGroup {
   fineTunedDeltaP: number | null;
 }
 
+/**
+ * The training photos after the references' that the gain table, the automatic choice and the
+ * router's calibration are measured on (and the router is not trained on).
+ */
+export async function readGainTableImages(dir: string, preset: ZooPreset, warn?: (line: string) => void): Promise<EvalImage[]> {
+  const all = await readImageFolder(dir, { warn, limit: preset.ddr.referenceImages + preset.expectedGainImages, minSize: preset.ddr.patchSize });
+  const images = all.slice(preset.ddr.referenceImages).map((l) => ({ name: l.name, image: l.image }));
+  if (!images.length) throw new Error(`no training photos left after the ${preset.ddr.referenceImages} reference photos for the gain table`);
+  return images;
+}
+
 export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   const { preset, work, log } = o;
   const timingsPath = join(work, 'timings.json');
@@ -376,12 +387,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   // 7. The gain table behind "prediction without inference": every group model on every
   //    degradation, on training photos the references did not use (never the validation photos).
   // The training photos after the reference ones: the gain table's, and the automatic choice's.
-  const gainTableImages = async () => {
-    const all = await readImageFolder(o.images, { warn: log, limit: preset.ddr.referenceImages + preset.expectedGainImages, minSize: preset.ddr.patchSize });
-    const images = all.slice(preset.ddr.referenceImages).map((l) => ({ name: l.name, image: l.image }));
-    if (!images.length) throw new Error(`no training photos left after the ${preset.ddr.referenceImages} reference photos for the gain table`);
-    return images;
-  };
+  const gainTableImages = () => readGainTableImages(o.images, preset, log);
   const expectedGain = await stage('expected-gain', join(work, 'eval', 'expected-gain.json'), timings, log, async () => {
     const images = await gainTableImages();
     const result = await evaluate({ images, models: groups.map((g) => ({ name: g.id, file: g.file })), tasks, seed: preset.eval.seed + 3, crop: preset.eval.crop });

@@ -1,6 +1,6 @@
-import { convolveSeparable, resize } from '../degradations/index';
+import { convolveSeparable, gaussianTaps, resize } from '../degradations/index';
 import { applyJpeg } from '../degradations/jpeg';
-import { gaussianTaps } from '../degradations/kernels';
+import { applyGaussianNoise } from '../degradations/noise';
 import { cropImage, quantize8, type RgbImage } from '../image';
 import type { Rng } from '../random';
 
@@ -30,6 +30,7 @@ export const CAMERA_HISTORY = {
   jpeg: { chance: 0.5, quality: [60, 95] },
 } as const;
 
+/** The Gaussian blur degradation's separable filter (its kernel is fixed at 15 px), here with a kernel of ±3σ. */
 function gaussianBlur(image: RgbImage, sigma: number): RgbImage {
   return convolveSeparable(image, gaussianTaps(2 * Math.ceil(3 * sigma) + 1, sigma), 'reflect');
 }
@@ -45,9 +46,9 @@ export function enlarge(image: RgbImage, factor: number): RgbImage {
   return quantize8(cropImage(big, (w - image.width) >> 1, (h - image.height) >> 1, image.width, image.height));
 }
 
+/** The Gaussian noise degradation at a sensor's small σ (8-bit levels), quantised. */
 export function sensorNoise(image: RgbImage, sigmaLevels: number, rng: Rng): RgbImage {
-  const s = sigmaLevels / 255;
-  return quantize8({ ...image, data: image.data.map((v) => v + s * rng.normal()) });
+  return quantize8(applyGaussianNoise(image, { sigma: sigmaLevels }, rng));
 }
 
 export function unsharpMask(image: RgbImage, amount: number, sigma: number): RgbImage {
