@@ -9,6 +9,7 @@
  * does the rest, so both report the same probabilities.
  */
 import type { RgbImage } from '../image';
+import { kthSmallest } from '../order-statistics';
 import { fft2dPower } from './fft';
 
 /** Patch side in pixels: a power of two for the FFT, a multiple of JPEG's 8-px block. */
@@ -134,36 +135,12 @@ function correlation(a: Float64Array, b: Float64Array): number {
   return sa > 0 && sb > 0 ? sab / Math.sqrt(sa * sb) : 0;
 }
 
-/** k-th smallest of values[0..n) (0-based), rearranging them (Hoare's quickselect). */
-function select(values: Float64Array, n: number, k: number): number {
-  let lo = 0, hi = n - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >> 1];
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) {
-        const t = values[i];
-        values[i] = values[j];
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return values[k];
-  }
-  return values[k];
-}
-
 /** Median of values[0..n), the mean of the two middle values when n is even; rearranges a scratch copy. */
 function median(values: Float64Array, n = values.length): number {
   if (n === 0) return 0;
   const copy = scratch.median.subarray(0, n);
   copy.set(values.subarray(0, n));
-  const upper = select(copy, n, n >> 1);
+  const upper = kthSmallest(copy, n, n >> 1);
   if (n % 2) return upper;
   // The largest value left of the upper middle is the lower middle.
   let lower = -Infinity;

@@ -8,6 +8,7 @@
  * Pure TypeScript, like the patch cues: the worker and the CLI compute the same numbers.
  */
 import { resize } from '../degradations/resize';
+import { nearestRankQuantile } from '../order-statistics';
 import type { RgbImage } from '../image';
 
 /** The name stored with a fitted tone model, so that a changed cue definition is caught at load time. */
@@ -55,12 +56,6 @@ export function thumbnail(image: RgbImage, side = THUMBNAIL_SIDE): RgbImage {
   const scale = side / Math.max(image.width, image.height);
   if (scale >= 1) return image;
   return resize(image, Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)), 'area');
-}
-
-/** The q-quantile (0..1) of sorted values, nearest rank. */
-function quantile(sorted: Float64Array, q: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
 }
 
 /** Pixels the level cues read at most: every pixel of a crop, an even sample of a large photo, so any photo costs the same. */
@@ -113,7 +108,7 @@ function blockCues(t: RgbImage): { darkP10: number; contrastP90: number } {
       contrast[by * bw + bx] = (bright - dark) / (bright + dark + 0.02);
     }
   }
-  return { darkP10: quantile(darkest.sort(), 0.1), contrastP90: quantile(contrast.sort(), 0.9) };
+  return { darkP10: nearestRankQuantile(darkest, 0.1), contrastP90: nearestRankQuantile(contrast, 0.9) };
 }
 
 /** Side of the grid of cells whose black points black_point_cells_q25 reads. */
@@ -140,7 +135,7 @@ function blackCues(t: RgbImage): { blackPoint: number; cellsQ25: number; warmEdg
       const values = new Float64Array((x1 - x0) * (y1 - y0));
       let k = 0;
       for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) values[k++] = darkest[y * width + x];
-      cellBlack.push(quantile(values.sort(), 0.01));
+      cellBlack.push(nearestRankQuantile(values, 0.01));
     }
   }
   const stripX = Math.max(1, Math.round(width * EDGE_STRIP)), stripY = Math.max(1, Math.round(height * EDGE_STRIP));
@@ -152,9 +147,10 @@ function blackCues(t: RgbImage): { blackPoint: number; cellsQ25: number; warmEdg
     const warmth = new Float64Array((x1 - x0) * (y1 - y0));
     let k = 0;
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) warmth[k++] = data[3 * (y * width + x)] - data[3 * (y * width + x) + 2];
-    return quantile(warmth.sort(), 0.05);
+    return nearestRankQuantile(warmth, 0.05);
   });
-  return { blackPoint: quantile(darkest.sort(), 0.01), cellsQ25: quantile(Float64Array.from(cellBlack).sort(), 0.25), warmEdgeFloor: Math.max(...warmFloors) };
+  // Last: the quantile rearranges `darkest`, which the cells above read in place.
+  return { blackPoint: nearestRankQuantile(darkest, 0.01), cellsQ25: nearestRankQuantile(Float64Array.from(cellBlack), 0.25), warmEdgeFloor: Math.max(...warmFloors) };
 }
 
 /**
@@ -221,7 +217,7 @@ export function photoCues(image: RgbImage): Float32Array {
   const black = blackCues(t);
   const values: Record<(typeof PHOTO_CUES)[number]['name'], number> = {
     dark_channel_p10: darkP10,
-    luma_p99: quantile(luma.slice().sort(), 0.99),
+    luma_p99: nearestRankQuantile(luma.slice(), 0.99),
     edge_red_over_green: greyEdge.red,
     edge_blue_over_green: greyEdge.blue,
     corner_over_centre: corners.ring,
