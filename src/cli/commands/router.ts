@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { IN_DISTRIBUTION_LABELS } from '../router/dataset';
 import { generateSamples, photoFiles } from '../router/generate';
-import { trainRouterStage } from '../router/stage';
+import { outlierSampling, trainRouterStage } from '../router/stage';
 import { info, integer } from '../options';
 import { reportJobProgress } from '../queue/job-channel';
 
@@ -15,16 +15,22 @@ export function registerRouter(program: Command): void {
     .option('--draws <n>', 'views per photo and class', integer('--draws', 1), 6)
     .option('--seed <n>', 'random seed', integer('--seed'), 1)
     .option('--shard <i/n>', 'generate only photos i, i+n, i+2n, … (run n processes on n cores)', '0/1')
-    .action(async (opts: { images: string; work: string; draws: number; seed: number; shard: string }) => {
+    .option('--outliers', 'also the outlier-exposure samples: each photo viewed and damaged by out-of-distribution kinds, trained towards no class')
+    .action(async (opts: { images: string; work: string; draws: number; seed: number; shard: string; outliers?: boolean }) => {
       const [shard, shards] = opts.shard.split('/').map(Number);
       if (!(Number.isInteger(shard) && Number.isInteger(shards) && shard >= 0 && shard < shards)) throw new Error(`--shard must look like 0/2, got "${opts.shard}"`);
-      await generateSamples({
-        images: opts.images, dir: opts.work, labels: IN_DISTRIBUTION_LABELS, draws: opts.draws, seed: opts.seed, shard, shards,
-        onPhoto: (done, total, name) => {
-          info(`router data: ${done}/${total} ${name}`);
-          reportJobProgress(done, total);
-        },
-      });
+      const sets = [{ labels: IN_DISTRIBUTION_LABELS, draws: opts.draws, seed: opts.seed, what: 'samples' }];
+      if (opts.outliers) sets.push({ ...outlierSampling(opts.seed), what: 'outlier samples' });
+      for (const [k, { what, ...set }] of sets.entries()) {
+        await generateSamples({
+          ...set, images: opts.images, dir: opts.work, shard, shards,
+          onPhoto: (done, total, name) => {
+            info(`router data (${what}): ${done}/${total} ${name}`);
+            // One progress bar over both sets.
+            reportJobProgress(k * total + done, sets.length * total);
+          },
+        });
+      }
     });
   router
     .command('train')

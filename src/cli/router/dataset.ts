@@ -114,3 +114,20 @@ export async function cachedPhotoSamples(dir: string, index: number, load: () =>
 }
 
 export const IN_DISTRIBUTION_LABELS: readonly SampleLabel[] = ROUTER_CLASSES;
+
+/**
+ * Outlier exposure (Hendrycks et al. 2019, "Deep anomaly detection with outlier exposure"): views
+ * damaged by kinds of out-of-distribution damage are trained towards no class (the uniform target,
+ * train.ts), so the router's energy rises on damage that none of its classes is. Haze and light
+ * leaks are kept out, so the OOD model's figures on them measure damage the router never saw.
+ * Their own seed (`seed + seedOffset`) and cache files (their draws × labels name them) keep the
+ * in-distribution samples as they are.
+ */
+export const OUTLIER_EXPOSURE = {
+  kinds: ['colour_cast', 'low_light', 'overexposure', 'vignette', 'posterize', 'fade'] as const satisfies readonly OodDegradationId[],
+  /** Views per photo and kind. */
+  draws: 2,
+  seedOffset: 500,
+};
+
+export const OUTLIER_LABELS: readonly SampleLabel[] = OUTLIER_EXPOSURE.kinds.map((kind) => `ood:${kind}` as const);

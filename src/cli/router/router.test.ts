@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../core/random';
 import { ROUTER_CLASSES } from '../../core/router/classes';
 import { PATCH_COUNT, PATCH_FEATURE_COUNT } from '../../core/router/patch-features';
-import { ROUTER_INPUT, ROUTER_OUTPUT } from '../../core/router/router';
+import { ROUTER_INPUT, ROUTER_OUTPUT, routerEnergy } from '../../core/router/router';
 import { selectBackend } from '../tf/backend';
 import { exportRouterOnnx } from './onnx';
-import { accuracy, DEFAULT_ROUTER_HYPER, routerLogits, trainRouter, type LabelledSamples } from './train';
+import { accuracy, DEFAULT_ROUTER_HYPER, OUTLIER, routerLogits, trainRouter, type LabelledSamples } from './train';
+import { stackSamples } from './stage';
+import { OUTLIER_LABELS } from './dataset';
 
 /** Separable toy data: class k raises feature k in a third of the patches (so pooling has to find it). */
 function toyData(n: number, seed: number): LabelledSamples {
@@ -41,6 +43,49 @@ describe('router training', () => {
     const test = toyData(240, 2);
     expect(accuracy(routerLogits(weights, test.features), test.labels)).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
+
+  it('outliers (another feature raised) are trained towards no class: on new ones the energy is higher and no class is likely', async () => {
+    /** The toy data with every fourth sample an outlier: feature 20 raised instead of its class's. */
+    const withOutliers = (n: number, seed: number): LabelledSamples => {
+      const data = toyData(n, seed);
+      const rng = createRng(seed + 100);
+      for (let i = 0; i < n; i += 4) {
+        data.labels[i] = OUTLIER;
+        for (let p = 0; p < PATCH_COUNT; p++) {
+          for (let f = 0; f < PATCH_FEATURE_COUNT; f++) data.features[(i * PATCH_COUNT + p) * PATCH_FEATURE_COUNT + f] = rng.normal() + (f === 20 && p % 3 === 0 ? 4 : 0);
+        }
+      }
+      return data;
+    };
+    const { weights } = await trainRouter(withOutliers(480, 6), null, hyper, join(dir, 'outliers.ckpt'), () => {});
+    const test = withOutliers(240, 7);
+    const logits = routerLogits(weights, test.features);
+    const classes = ROUTER_CLASSES.length;
+    const energies = { outlier: [] as number[], known: [] as number[] };
+    let confident = 0;
+    test.labels.forEach((label, i) => {
+      const row = logits.subarray(i * classes, (i + 1) * classes);
+      (label === OUTLIER ? energies.outlier : energies.known).push(routerEnergy(row, 1));
+      if (label === OUTLIER) {
+        const top = Math.max(...row);
+        const p = 1 / Array.from(row).reduce((s, l) => s + Math.exp(l - top), 0);
+        if (p > 0.5) confident++;
+      }
+    });
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(energies.outlier)).toBeGreaterThan(mean(energies.known) + 1);
+    expect(confident / energies.outlier.length).toBeLessThan(0.1);
+  }, 120_000);
+
+  it('stacking sample sets keeps their order and labels outliers OUTLIER', () => {
+    const a = new Float32Array(2 * PATCH_COUNT * PATCH_FEATURE_COUNT).fill(1);
+    const b = new Float32Array(OUTLIER_LABELS.length * PATCH_COUNT * PATCH_FEATURE_COUNT).fill(2);
+    const stacked = stackSamples([{ perPhoto: [a], labels: ['clean', 'jpeg'] }, { perPhoto: [b], labels: OUTLIER_LABELS }]);
+    expect(Array.from(stacked.labels)).toEqual([ROUTER_CLASSES.indexOf('clean'), ROUTER_CLASSES.indexOf('jpeg'), ...OUTLIER_LABELS.map(() => OUTLIER)]);
+    expect(stacked.features[0]).toBe(1);
+    expect(stacked.features[stacked.features.length - 1]).toBe(2);
+    expect(() => stackSamples([{ perPhoto: [a], labels: ['clean', 'no-such-class' as never] }])).toThrow(/unknown router sample label/);
+  });
 
   it('an interrupted run resumes from its last epoch and ends with the same weights', async () => {
     const data = toyData(96, 3);

@@ -56,9 +56,15 @@ export interface RouterWeights {
 export interface LabelledSamples {
   /** n × PATCH_COUNT × PATCH_FEATURE_COUNT values. */
   features: Float32Array;
-  /** Class index into ROUTER_CLASSES per sample. */
+  /** Class index into ROUTER_CLASSES per sample, or OUTLIER. */
   labels: Int32Array;
 }
+
+/**
+ * The label of an outlier-exposure sample (Hendrycks et al. 2019): a view damaged by something none
+ * of the classes is, trained towards the uniform distribution so that such photos get a high energy.
+ */
+export const OUTLIER = -1;
 
 /** Logits [n, classes] of the router in tfjs (the training graph; the ONNX export mirrors it). */
 function forward(weights: Record<string, tf.Tensor>, mean: tf.Tensor, scale: tf.Tensor, x: tf.Tensor3D): tf.Tensor2D {
@@ -192,7 +198,9 @@ export async function trainRouter(
       const y = new Float32Array(idx.length * classes);
       idx.forEach((sample, b) => {
         kept.forEach((p, q) => x.set(train.features.subarray(sample * sampleValues + p * PATCH_FEATURE_COUNT, sample * sampleValues + (p + 1) * PATCH_FEATURE_COUNT), (b * keep + q) * PATCH_FEATURE_COUNT));
-        for (let c = 0; c < classes; c++) y[b * classes + c] = hyper.labelSmoothing / classes + (c === train.labels[sample] ? 1 - hyper.labelSmoothing : 0);
+        const label = train.labels[sample];
+        // An outlier (label OUTLIER: damage none of the classes is) is taught no class: the uniform target.
+        for (let c = 0; c < classes; c++) y[b * classes + c] = label === OUTLIER ? 1 / classes : hyper.labelSmoothing / classes + (c === label ? 1 - hyper.labelSmoothing : 0);
       });
       const step = epoch * stepsPerEpoch + s;
       const lr = hyper.learningRate * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps));
