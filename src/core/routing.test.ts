@@ -170,6 +170,19 @@ describe('the router rule', () => {
     expect(far.oodScore).toBeCloseTo(1 / (1 + Math.exp(-5)), 6);
   });
 
+  it('a flagged photo is kept as it is ("unfamiliar"), though the same probabilities unflagged restore it or call it clean', () => {
+    const m = routerManifest();
+    for (const p of [{ jpeg: 0.9, gaussian_noise: 0.1 }, { clean: 0.6, jpeg: 0.4 }]) {
+      const typical = inputFor(p);
+      expect(decideRoute('router', selection, typical, m).ood).toBe(false);
+      const far = decideRoute('router', selection, { ...typical, logits: typical.logits.map((l) => l - 5) }, m);
+      expect(far).toMatchObject({ ood: true, model: { kind: 'none' }, reason: 'unfamiliar', predictedGain: 0 });
+      // The reading behind it is still reported (what "Why this group?" shows).
+      expect(far.router!.probabilities.jpeg).toBeCloseTo(p.jpeg, 6);
+    }
+    expect(decideRoute('router', selection, inputFor({ jpeg: 0.9, gaussian_noise: 0.1 }), m)).toMatchObject({ model: { kind: 'group', id: 'g-jpeg' } });
+  });
+
   it('the OOD score adds the tone anomaly: one cue unusual on its damaged side is enough', () => {
     const m = routerManifest({ ood: { energyWeight: 0, distanceWeight: 0, toneWeight: 1, routedToneWeight: 0, cleanToneWeight: 0, bias: -3, threshold: 0.9, tone: identityTone, description: 'test' } });
     const lifted = PHOTO_CUES.map((c) => (c.name === 'dark_channel_p10' ? 3 : 0));

@@ -64,7 +64,13 @@ export type RoutingReason =
   /** The router's probabilities split so that the mix baseline has the highest expected gain. */
   | 'split'
   /** No model is expected to gain anything: the photo stays as it is. */
-  | 'no-gain';
+  | 'no-gain'
+  /**
+   * Router rule: the OOD score reached its threshold, so the damage is none the models are made for
+   * and the photo stays as it is (the router, trained to spread its belief on such damage, no longer
+   * reads it as clean, and restoring it with a model for other damage would only change it).
+   */
+  | 'unfamiliar';
 
 export interface RoutingDecision {
   readonly rule: RoutingRule;
@@ -132,6 +138,7 @@ function routerDecision(selection: SelectionResult, router: RouterReading, manif
   const score = oodScore(spec.ood, oodEvidence(router.energy, selection.nearestGroupDistance, router.tone));
   const common = { rule: 'router' as const, chosen, viaJpegCheck: false, ood: score >= spec.ood.threshold, oodScore: score, oodThreshold: spec.ood.threshold, router };
   const hasBaseline = !!manifest.baseline;
+  if (common.ood) return { ...common, model: { kind: 'none' }, reason: 'unfamiliar', evidence: null, predictedGain: 0 };
   const proposal = routerProposal(router.probabilities, router.expectedGains, spec.noDamageThreshold, hasBaseline);
   if (proposal.reason !== 'expected-gain') return { ...common, model: { kind: 'none' }, reason: proposal.reason, evidence: null, predictedGain: 0 };
   if (proposal.model === 'baseline') return { ...common, model: { kind: 'baseline' }, reason: 'split', evidence: null, predictedGain: proposal.expectedGain };

@@ -88,6 +88,7 @@ function describeAutomatic(analysis: ImageAnalysis): string {
   const a = analysis.automatic;
   if (a.reason === 'no-damage') return `; no damage found (P(clean) ${a.router!.probabilities.clean.toFixed(2)}): left as it is`;
   if (a.reason === 'no-gain') return '; no model is expected to gain anything: left as it is';
+  if (a.reason === 'unfamiliar') return `; unlike anything the models were trained on (P(OOD) ${a.oodScore.toFixed(2)} ≥ ${a.oodThreshold.toFixed(2)}): left as it is`;
   if (a.reason === 'split') return '; the router is unsure between groups: restores with the mix baseline';
   if (a.reason !== 'unreliable' || !a.evidence) return '';
   return `; restores with the baseline: on held-out crops routed to ${a.chosen}, the baseline gained ${a.evidence.baselineGain?.toFixed(2)} dB against the group's ${a.evidence.groupGain?.toFixed(2)} dB`;

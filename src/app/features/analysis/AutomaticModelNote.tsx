@@ -6,7 +6,8 @@ import { formatGain, formatProbability, groupTag } from './format';
 /**
  * Which model restores when the user picks none, and why (core/routing.ts): the rule's group where
  * held-out measurements trust it, the mix baseline where they do not or where the router is unsure
- * between groups, or nothing at all when the photo looks clean or no model is expected to help.
+ * between groups, or nothing at all when the photo looks clean, unlike anything the models know, or
+ * no model is expected to help.
  * Silent when the rule's group restores without a policy: the verdict already says so.
  */
 export function AutomaticModelNote({ decision, manifest }: { decision: RoutingDecision; manifest: Manifest }) {
@@ -44,6 +45,13 @@ function explanation(decision: RoutingDecision, manifest: Manifest) {
         <>
           <strong>Keeps the photo as it is.</strong> Weighted by the router's probabilities, no model is expected to gain anything on
           this photo. {pickAnyway}
+        </>
+      );
+    case 'unfamiliar':
+      return (
+        <>
+          <strong>Keeps the photo as it is.</strong> It looks unlike anything the models were trained on (see the warning), so none
+          of them is made for what is off here. {pickAnyway}
         </>
       );
     case 'split':

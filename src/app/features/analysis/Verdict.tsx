@@ -17,6 +17,10 @@ export function Verdict({ decision, manifest }: { decision: RoutingDecision; man
           <strong>No damage found</strong>
           {router && <> (P(clean) {formatProbability(router.probabilities.clean)})</>}. The photo will be kept as it is.
         </>
+      ) : decision.reason === 'unfamiliar' ? (
+        <>
+          <strong>Damage none of the models is made for.</strong> The photo will be kept as it is.
+        </>
       ) : keeps ? (
         <>
           <strong>No model is expected to improve this photo.</strong> It will be kept as it is.
