@@ -50,7 +50,7 @@ export const JOB_KINDS = {
     command: ['router', 'data'],
     pathOptions: ['--images', '--work'],
     valueOptions: ['--draws', '--seed', '--shard'],
-    flags: [],
+    flags: ['--outliers'],
     positionalPaths: 0,
   },
 } as const satisfies Record<string, JobKind>;
