@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { IN_DISTRIBUTION_LABELS } from '../router/dataset';
+import { IN_DISTRIBUTION_LABELS, outlierSampling } from '../router/dataset';
 import { generateSamples, photoFiles } from '../router/generate';
-import { outlierSampling, trainRouterStage } from '../router/stage';
+import { trainRouterStage } from '../router/stage';
 import { info, integer } from '../options';
 import { reportJobProgress } from '../queue/job-channel';
 

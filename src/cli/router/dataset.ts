@@ -131,3 +131,6 @@ export const OUTLIER_EXPOSURE = {
 };
 
 export const OUTLIER_LABELS: readonly SampleLabel[] = OUTLIER_EXPOSURE.kinds.map((kind) => `ood:${kind}` as const);
+
+/** How the outlier-exposure samples are drawn for a router trained with `seed` (the zoo's stage and `router data --outliers` alike). */
+export const outlierSampling = (seed: number) => ({ labels: OUTLIER_LABELS, draws: OUTLIER_EXPOSURE.draws, seed: seed + OUTLIER_EXPOSURE.seedOffset });

@@ -7,7 +7,7 @@ import type { RemoteQueueOptions } from '../queue/producer';
 import { ROUTER_CLASSES } from '../../core/router/classes';
 import { atomicWrite } from '../io/images';
 import { selectBackend } from '../tf/backend';
-import { IN_DISTRIBUTION_LABELS, OUTLIER_EXPOSURE, OUTLIER_LABELS, SAMPLE_VALUES, SAMPLES_VERSION, type SampleLabel } from './dataset';
+import { IN_DISTRIBUTION_LABELS, OUTLIER_EXPOSURE, OUTLIER_LABELS, outlierSampling, SAMPLE_VALUES, SAMPLES_VERSION, type SampleLabel } from './dataset';
 import { generateSamples, photoFiles } from './generate';
 import { exportRouterOnnx } from './onnx';
 import { DEFAULT_ROUTER_HYPER, OUTLIER, trainRouter, type LabelledSamples, type RouterHyper, type TrainLog } from './train';
@@ -67,9 +67,6 @@ export function stackSamples(sets: readonly { perPhoto: readonly Float32Array[];
   }
   return { features, labels: out };
 }
-
-/** How the outlier-exposure samples are drawn for a router trained with `seed` (the `router data --outliers` processes use it too). */
-export const outlierSampling = (seed: number) => ({ labels: OUTLIER_LABELS, draws: OUTLIER_EXPOSURE.draws, seed: seed + OUTLIER_EXPOSURE.seedOffset });
 
 /**
  * Trains the router on every training photo but the held-out ones: samples (generated or resumed),
