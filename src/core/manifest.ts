@@ -211,7 +211,13 @@ export const routerSchema = z.object({
   classes: z.array(routerClassSchema),
   /** Softmax temperature fitted on held-out training crops. */
   temperature: z.number().positive(),
-  /** P(clean) at or above this: "no damage", the photo stays as it is. */
+  /**
+   * The share of undamaged photos the decision assumes before looking (core/router/router.ts
+   * withCleanPrior): the network's probabilities hold for every class equally often, and are
+   * moved to this prior before anything is decided or shown. Absent: the trained share, 1/12.
+   */
+  cleanPrior: z.number().gt(0).lt(1).optional(),
+  /** P(clean), under cleanPrior, at or above this: "no damage", the photo stays as it is. */
   noDamageThreshold: z.number().gt(0).lte(1),
   /** Mean PSNR gain (dB) of each model ('baseline' and every group id) on each class, on held-out training crops. */
   gain: z.record(nonEmptyString, z.record(routerClassSchema, z.number())),

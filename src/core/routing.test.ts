@@ -150,6 +150,26 @@ describe('the router rule', () => {
     expect(d.router!.noDamage).toBe(true);
   });
 
+  it('decides and reports under the manifest\'s prior share of undamaged photos; the tone evidence reads the network\'s own probabilities', () => {
+    // The network (equal class shares): clean 0.2, jpeg 0.8. Under a prior of ½ undamaged, clean's
+    // odds against jpeg grow elevenfold: 0.2·11 : 0.8 = 2.2 : 0.8, so P(clean) = 2.2/3.0.
+    const input = inputFor({ clean: 0.2, jpeg: 0.8 });
+    // JPEG's tones one unit above clean's, so the evidence weighted by the probabilities would move with them.
+    const twoTones: typeof identityTone = { cues: PHOTO_CUES_VERSION, quantiles: { clean: PHOTO_CUES.map(() => [...TONE_GRID]), jpeg: PHOTO_CUES.map(() => TONE_GRID.map((q) => q + 1)) } };
+    const withTones = (o: Partial<NonNullable<Manifest['router']>>) => routerManifest({ ...o, ood: { ...routerManifest().router!.ood, tone: twoTones } });
+    const asTrained = decideRoute('router', selection, input, withTones({}));
+    expect(asTrained).toMatchObject({ model: { kind: 'group', id: 'g-jpeg' }, reason: 'trusted' });
+    const halfClean = decideRoute('router', selection, input, withTones({ cleanPrior: 0.5 }));
+    expect(halfClean).toMatchObject({ model: { kind: 'none' }, reason: 'no-damage' });
+    expect(halfClean.router!.probabilities.clean).toBeCloseTo(2.2 / 3, 6);
+    expect(halfClean.router!.expectedGains['g-jpeg']).toBeCloseTo((2.2 / 3) * -4 + (0.8 / 3) * 3, 6);
+    // Under the trained share the prior moves nothing.
+    expect(decideRoute('router', selection, input, routerManifest({ cleanPrior: 1 / 12 })).router!.probabilities.clean).toBeCloseTo(0.2, 6);
+    // The energy and the tone evidence, which the OOD model was fitted on, do not move with the prior.
+    expect(halfClean.router!.energy).toBeCloseTo(asTrained.router!.energy, 9);
+    expect(halfClean.router!.tone).toEqual(asTrained.router!.tone);
+  });
+
   it('leaves the photo alone when no model is expected to gain anything', () => {
     // baseline −0.9 + 0.22; g-jpeg −1.8 + 1.65; g-noise −1.35 − 0.55: all below 0.
     const d = decideRoute('router', selection, inputFor({ clean: 0.45, jpeg: 0.55 }), routerManifest());

@@ -3,8 +3,9 @@
  * implement it, and the same safe policy follows either:
  *
  * - 'router' (the default when the manifest ships one): the learned router's class probabilities
- *   (router/). P(clean) at or above the manifest's threshold means "no damage": the photo stays as
- *   it is. Otherwise the model with the highest expected gain Σ P(c)·gain[model][c] wins, among
+ *   (router/), moved from the equal class shares it was trained on to the manifest's prior share of
+ *   undamaged photos. P(clean) at or above the manifest's threshold means "no damage": the photo
+ *   stays as it is. Otherwise the model with the highest expected gain Σ P(c)·gain[model][c] wins, among
  *   the groups, the mix baseline and leaving the photo alone; a split between groups therefore
  *   lands on the baseline, which is safe on everything.
  * - 'kl' (the paper's rule, §5.2): the group whose GGD is nearest by KL, with the JPEG check
@@ -22,7 +23,7 @@ import { automaticChoice, modelKey, type GroupTrust, type ModelChoice } from './
 import type { DegradationId } from './degradations/ids';
 import type { Manifest } from './manifest';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from './router/classes';
-import { expectedGains, groupProbabilities, mostLikely, oodEvidence, oodScore, routerEnergy, routerProbabilities, routerProposal } from './router/router';
+import { expectedGains, groupProbabilities, mostLikely, oodEvidence, oodScore, routerEnergy, routerProbabilities, routerProposal, TRAINED_CLEAN_SHARE, withCleanPrior } from './router/router';
 import { readTone, type ToneEvidence } from './router/tone-anomaly';
 import { predictGain, type SelectionResult } from './selection';
 
@@ -37,6 +38,7 @@ export interface RouterInput {
 
 /** What the learned router made of a photo. */
 export interface RouterReading {
+  /** Under the manifest's prior share of undamaged photos (cleanPrior): what decides and what is shown. */
   readonly probabilities: Readonly<Record<RouterClass, number>>;
   /** Per group, the sum of its members' probabilities. */
   readonly groupProbabilities: Readonly<Record<string, number>>;
@@ -102,7 +104,9 @@ export function defaultRule(manifest: Manifest): RoutingRule {
 export function readRouter(input: RouterInput, manifest: Manifest): RouterReading {
   const spec = manifest.router;
   if (!spec) throw new Error('this manifest has no router');
-  const probabilities = routerProbabilities(input.logits, spec.temperature);
+  // The OOD model was fitted on the network's own probabilities (equal class shares); it reads those.
+  const trained = routerProbabilities(input.logits, spec.temperature);
+  const probabilities = withCleanPrior(trained, spec.cleanPrior ?? TRAINED_CLEAN_SHARE);
   const gains = expectedGains(probabilities, spec.gain);
   const likely = mostLikely(probabilities, ROUTER_CLASSES);
   return {
@@ -110,7 +114,7 @@ export function readRouter(input: RouterInput, manifest: Manifest): RouterReadin
     groupProbabilities: groupProbabilities(probabilities, manifest.groups),
     expectedGains: gains,
     energy: routerEnergy(input.logits, spec.temperature),
-    tone: readTone(spec.ood.tone, input.photoCues, probabilities),
+    tone: readTone(spec.ood.tone, input.photoCues, trained),
     noDamage: probabilities[CLEAN] >= spec.noDamageThreshold,
     likely,
   };

@@ -3,10 +3,10 @@ import { createImage, quantize8 } from '../../core/image';
 import { psnr } from '../../core/metrics';
 import { createRng } from '../../core/random';
 import { ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
-import { routerProbabilities } from '../../core/router/router';
+import { routerProbabilities, TRAINED_CLEAN_SHARE } from '../../core/router/router';
 import { generateTestScene } from '../../core/degradations/test-scenes';
 import { calibrationCrops } from '../zoo/calibrate';
-import { calibrationInput, CLEAN_INPUT_PSNR, fitTemperature, gainTable, routerCandidate, routerPolicy, storedCropInputs, type RouterCrop } from './calibrate';
+import { calibrateRouter, calibrationInput, CLEAN_INPUT_PSNR, decidingProbabilities, fitTemperature, gainTable, routerCandidate, routerPolicy, storedCropInputs, type RouterCalibration, type RouterCrop } from './calibrate';
 
 const classIndex = (c: RouterClass) => ROUTER_CLASSES.indexOf(c);
 
@@ -65,8 +65,26 @@ describe('gain table, candidate and policy', () => {
   it('the policy keeps a group where the crops sent to it gained more with it than with the baseline', () => {
     const table = gainTable(crops, ['baseline', 'g-jpeg']);
     // Three crops go to g-jpeg: gains 3, 5, −6 (mean 0.67) against the baseline's 1, 1, 0.5 (0.83).
-    expect(routerPolicy(crops, ['g-jpeg'], 1, table, 0.5)['g-jpeg']).toMatchObject({ routed: 3, use: 'baseline' });
-    expect(routerPolicy(crops.slice(0, 3), ['g-jpeg'], 1, table, 0.5)['g-jpeg']).toMatchObject({ routed: 2, use: 'group' });
+    const asTrained = { temperature: 1, cleanPrior: TRAINED_CLEAN_SHARE };
+    expect(routerPolicy(crops, ['g-jpeg'], asTrained, table, 0.5)['g-jpeg']).toMatchObject({ routed: 3, use: 'baseline' });
+    expect(routerPolicy(crops.slice(0, 3), ['g-jpeg'], asTrained, table, 0.5)['g-jpeg']).toMatchObject({ routed: 2, use: 'group' });
+  });
+
+  it('under a prior of half undamaged photos, a crop the network finds 5× likelier JPEG than clean is left as it is, and the record says so', () => {
+    // Restoring a clean crop costs little here, so only P(clean) ≥ ½ leaves a photo alone.
+    const mild = [crop('jpeg', 'jpeg', { baseline: 1, 'g-jpeg': 4 }), crop('clean', 'clean', { baseline: -1, 'g-jpeg': -1 })];
+    const asTrained = calibrateRouter(mild, ['g-jpeg'], ['x'], 8, TRAINED_CLEAN_SHARE);
+    const halfClean = calibrateRouter(mild, ['g-jpeg'], ['x'], 8, 0.5);
+    expect(halfClean.temperature).toBe(asTrained.temperature);
+    // Network odds clean : jpeg = 1 : 5 at that temperature, every other class ~0; the prior moves
+    // them by 11 : 1 (0.5 against 0.5/11), to 11 : 5, so P(clean) = 11/16.
+    const unsure: RouterCrop = { ...mild[0], logits: ROUTER_CLASSES.map((c) => (c === 'jpeg' ? asTrained.temperature * Math.log(5) : c === 'clean' ? 0 : -1e3)) };
+    const decide = (c: RouterCalibration) => routerCandidate(decidingProbabilities(unsure, { temperature: c.temperature, cleanPrior: c.cleanPrior! }), c.gain, c.noDamageThreshold);
+    expect(decidingProbabilities(unsure, { temperature: halfClean.temperature, cleanPrior: 0.5 }).clean).toBeCloseTo(11 / 16, 9);
+    expect(decide(asTrained)).toBe('g-jpeg');
+    expect(decide(halfClean)).toBe('none');
+    expect(halfClean.cleanPrior).toBe(0.5);
+    expect(halfClean.heldOut).toMatchObject({ noDamageOnClean: 1, leftAloneWhenDamaged: 0 });
   });
 });
 

@@ -12,7 +12,7 @@ import { jpegCheckVerdict } from '../../core/analysis';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { patchFeatures } from '../../core/router/patch-features';
 import { photoCues } from '../../core/router/photo-cues';
-import { expectedGains, mostLikely, routerProbabilities, routerProposal } from '../../core/router/router';
+import { expectedGains, mostLikely, routerProbabilities, routerProposal, withCleanPrior } from '../../core/router/router';
 import { selectGroup } from '../../core/selection';
 import type { EvalImage } from '../eval/evaluate';
 import { loadSession, ortCentredGram, ortRouter, restoreImageTo8Bit } from '../onnx/ort-node';
@@ -175,10 +175,18 @@ export function routerCandidate(probabilities: Record<RouterClass, number>, gain
   return routerProposal(probabilities, expectedGains(probabilities, gain), noDamageThreshold).model;
 }
 
+/** How the router rule reads a crop: the network's probabilities, moved to a prior share of undamaged photos (core withCleanPrior). */
+export interface RouterReadout {
+  temperature: number;
+  cleanPrior: number;
+}
+
+export const decidingProbabilities = (c: Pick<RouterCrop, 'logits'>, readout: RouterReadout) => withCleanPrior(routerProbabilities(c.logits, readout.temperature), readout.cleanPrior);
+
 /** The safe policy for the router's routes: per group, the held-out crops the router sent to it. */
-export function routerPolicy(crops: readonly RouterCrop[], groupIds: readonly string[], temperature: number, gain: Record<string, Record<RouterClass, number>>, noDamageThreshold: number): Record<string, GroupTrust> {
+export function routerPolicy(crops: readonly RouterCrop[], groupIds: readonly string[], readout: RouterReadout, gain: Record<string, Record<RouterClass, number>>, noDamageThreshold: number): Record<string, GroupTrust> {
   const routed = crops.filter((c) => c.gains).flatMap((c) => {
-    const chosen = routerCandidate(routerProbabilities(c.logits, temperature), gain, noDamageThreshold);
+    const chosen = routerCandidate(decidingProbabilities(c, readout), gain, noDamageThreshold);
     return groupIds.includes(chosen) ? [{ chosen, groupGain: c.gains![chosen], baselineGain: c.gains!.baseline }] : [];
   });
   return decideAutoChoice(groupIds, routed);
@@ -187,25 +195,42 @@ export function routerPolicy(crops: readonly RouterCrop[], groupIds: readonly st
 /** P(clean) at or above this is "no damage": more likely clean than all the damages together. Fixed, not tuned. */
 export const NO_DAMAGE_THRESHOLD = 0.5;
 
+/**
+ * The prior share of undamaged photos the router rule assumes: a photo brought to the app is as
+ * likely undamaged as damaged. The network is trained on each of its 12 classes equally often, a
+ * prior under which an undamaged photo is the rare case (1 in 12), so a soft but clean photo was
+ * restored whenever one damage looked a little likelier than clean. Fixed by that assumption, not
+ * tuned (docs/discussion.md, "The prior share of undamaged photos").
+ */
+export const CLEAN_PRIOR = 0.5;
+
 export interface RouterCalibration {
   images: string[];
   crops: RouterCrop[];
   /** The descriptor patches the crops' distances were read from; absent in records measured with every planned patch. */
   descriptorPatches?: number;
   temperature: number;
+  /** The prior share of undamaged photos the policy and the figures below were decided under; absent in records made before it existed (the trained share). */
+  cleanPrior?: number;
   noDamageThreshold: number;
   gain: Record<string, Record<RouterClass, number>>;
   policy: Record<string, GroupTrust>;
   policyDescription: string;
-  /** On the held-out crops: the most probable group holds the degradation; clean crops called clean. */
-  heldOut: { routing: number; perClass: Record<string, number>; noDamageOnClean: number };
+  /**
+   * On the held-out crops: the most probable damage is the true one (routing); per class, the
+   * network's most probable class is the true one (equal class shares, as trained); the router rule
+   * leaves clean crops, and damaged ones, as they are (absent in older records).
+   */
+  heldOut: { routing: number; perClass: Record<string, number>; noDamageOnClean: number; leftAloneWhenDamaged?: number };
 }
 
 /** Everything the manifest's router block needs, from the measured held-out crops (pure, so a stored measurement can be decided again). */
-export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images: string[], descriptorPatches: number): RouterCalibration {
+export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images: string[], descriptorPatches: number, cleanPrior = CLEAN_PRIOR): RouterCalibration {
   const temperature = fitTemperature(crops);
+  const readout = { temperature, cleanPrior };
   const gain = gainTable(crops, ['baseline', ...groupIds]);
-  const policy = routerPolicy(crops, groupIds, temperature, gain, NO_DAMAGE_THRESHOLD);
+  const policy = routerPolicy(crops, groupIds, readout, gain, NO_DAMAGE_THRESHOLD);
+  const leftAlone = (x: RouterCrop) => (routerCandidate(decidingProbabilities(x, readout), gain, NO_DAMAGE_THRESHOLD) === 'none' ? 1 : 0);
   const perClass: Record<string, number> = {};
   for (const c of ROUTER_CLASSES) {
     const of = crops.filter((x) => x.source === c);
@@ -216,7 +241,7 @@ export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images:
   }
   const clean = crops.filter((x) => x.source === CLEAN);
   return {
-    images, crops, descriptorPatches, temperature, noDamageThreshold: NO_DAMAGE_THRESHOLD, gain, policy,
+    images, crops, descriptorPatches, temperature, cleanPrior, noDamageThreshold: NO_DAMAGE_THRESHOLD, gain, policy,
     policyDescription: `${crops.filter((c) => c.gains).length} crops (4 corners) of ${images.length} held-out training photos, each degraded by each of the 11 or left clean; a group restores only where its model beat the mix baseline on average over the crops the router sent to it`,
     heldOut: {
       routing: mean(crops.filter((x) => x.kind === 'in' && x.source !== CLEAN).map((x) => {
@@ -224,7 +249,8 @@ export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images:
         return mostLikely(p, ROUTER_CLASSES.filter((k) => k !== CLEAN)) === x.source ? 1 : 0;
       })),
       perClass,
-      noDamageOnClean: mean(clean.map((x) => (routerCandidate(routerProbabilities(x.logits, temperature), gain, NO_DAMAGE_THRESHOLD) === 'none' ? 1 : 0))),
+      noDamageOnClean: mean(clean.map(leftAlone)),
+      leftAloneWhenDamaged: mean(crops.filter((x) => x.kind === 'in' && x.source !== CLEAN).map(leftAlone)),
     },
   };
 }

@@ -6,7 +6,7 @@ import { PHOTO_CUES, PHOTO_CUES_VERSION } from '../../core/router/photo-cues';
 import { oodEvidence, oodScore, routerEnergy, routerProbabilities } from '../../core/router/router';
 import { normalScore, readTone } from '../../core/router/tone-anomaly';
 import type { RouterCrop } from './calibrate';
-import { fitOodModel, fitToneModel, manifestOod, staleOodFit, thresholdFlagging, type ToneSample } from './ood';
+import { fitOodModel, fitToneModel, staleOodFit, thresholdFlagging, type ToneSample } from './ood';
 
 const cueCount = PHOTO_CUES.length;
 const darkChannel = PHOTO_CUES.findIndex((c) => c.name === 'dark_channel_p10');
@@ -102,9 +102,11 @@ describe('fitOodModel', () => {
     for (const k of Object.values(fit.perKind)) expect(k.aurocLeftOut).toBeGreaterThan(0.85);
   });
 
-  it('a stored fit is fitted again when its tone cues are of another version or it lacks an input', () => {
-    const fit = manifestOod(fitOodModel(crops(7), 1, tone, 0.05));
+  it('a stored fit is fitted again when its tone cues are of another version, it lacks an input, or its threshold was set by another rule', () => {
+    const fit = fitOodModel(crops(7), 1, tone, 0.05);
     expect(staleOodFit(fit)).toBeNull();
+    const { thresholdRule: _rule, ...singleRate } = fit;
+    expect(staleOodFit(singleRate)).toMatch(/threshold by another rule/);
     expect(staleOodFit({ ...fit, tone: { ...fit.tone, cues: 'photo-cues-v1' } })).toMatch(/other tone cues than photo-cues-v2/);
     const { routedToneWeight: _r, cleanToneWeight: _c, ...older } = fit;
     expect(staleOodFit(older)).toMatch(/no weights on the tone anomaly/);

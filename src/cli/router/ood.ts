@@ -32,6 +32,12 @@ import { photoFiles } from './generate';
 /** The OOD threshold flags at most this share of the held-out degraded crops, and at most this share of the clean ones. */
 export const OOD_FALSE_FLAG_RATE = 0.05;
 
+/**
+ * Names how the threshold is set, in the stored fit: a fit made under another rule (session 16's one
+ * rate over degraded and clean crops together, which has no name) is fitted again.
+ */
+export const OOD_THRESHOLD_RULE = 'each of degraded and clean';
+
 export interface ToneSample {
   label: RouterClass;
   cues: number[];
@@ -103,6 +109,8 @@ export interface OodFit extends OodModel {
   perKind: Record<string, { auroc: number; aurocLeftOut: number; flagged: number }>;
   /** Shares of in-distribution crops flagged: the degraded ones, and the clean ones. */
   falseFlags: { degraded: number; clean: number };
+  /** How the threshold was set (OOD_THRESHOLD_RULE); absent in fits made under the earlier single-rate rule. */
+  thresholdRule?: string;
   description: string;
 }
 
@@ -152,7 +160,7 @@ export function fitOodModel(crops: readonly RouterCrop[], temperature: number, t
     }];
   }));
   const fit = {
-    ...weights, threshold, tone,
+    ...weights, threshold, tone, thresholdRule: OOD_THRESHOLD_RULE,
     auroc: auroc(oodScores, inScores),
     aurocVsClean: auroc(oodScores, cleanScores),
     perKind,
@@ -163,10 +171,11 @@ export function fitOodModel(crops: readonly RouterCrop[], temperature: number, t
   return { ...fit, description };
 }
 
-/** Why a stored fit is not this build's OOD model (another version of the tone cues, an input it lacks), or null when it is. */
-export function staleOodFit(fit: Partial<OodModel>): string | null {
+/** Why a stored fit is not this build's OOD model (another version of the tone cues, an input it lacks, another threshold rule), or null when it is. */
+export function staleOodFit(fit: Partial<OodFit>): string | null {
   if (fit.tone?.cues !== PHOTO_CUES_VERSION) return `was fitted on other tone cues than ${PHOTO_CUES_VERSION}`;
   if (fit.routedToneWeight === undefined || fit.cleanToneWeight === undefined) return 'has no weights on the tone anomaly under the router\'s classes and under clean';
+  if (fit.thresholdRule !== OOD_THRESHOLD_RULE) return `set its threshold by another rule than "${OOD_THRESHOLD_RULE}"`;
   return null;
 }
 

@@ -29,7 +29,7 @@ import { measureBlindUse, type BlindUseResult } from './blind-use';
 import { decidePolicy, measureAutoChoice, type AutoChoiceResult } from './auto-choice';
 import { trainJpegCheck, type JpegCheckTraining } from './jpeg-check';
 import type { ZooPreset } from './presets';
-import { calibrateRouter, measureRouterCrops, withRouterDistances, type RouterAnalysisOptions, type RouterCalibration } from '../router/calibrate';
+import { calibrateRouter, CLEAN_PRIOR, measureRouterCrops, withRouterDistances, type RouterAnalysisOptions, type RouterCalibration } from '../router/calibrate';
 import { cropKey, fitOodModel, fitToneModel, manifestOod, staleOodFit, toneSamples, withPhotoCues, type OodFit } from '../router/ood';
 import { manifestDigest, measureRouterOnValidation, type RouterOnCrop, type RouterOnValidation } from '../router/on-validation';
 import { OOD_DEGRADATION_IDS } from '../../core/degradations/out-of-distribution';
@@ -462,6 +462,12 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     const images = await gainTableImages();
     return calibrateRouter(await routerCrops()(images), groups.map((g) => g.id), images.map((i) => i.name), routerPatches);
   });
+  if (routerCalibration.cleanPrior !== CLEAN_PRIOR) {
+    // The decisions (policy, held-out figures) follow from the stored crops: decide them again.
+    log(`  the router calibration was decided under a prior share of undamaged photos of ${routerCalibration.cleanPrior ?? 'one in twelve (as trained)'}: deciding it again under ${CLEAN_PRIOR}`);
+    Object.assign(routerCalibration, calibrateRouter(routerCalibration.crops, groups.map((g) => g.id), routerCalibration.images, routerCalibration.descriptorPatches ?? protocol.patchCount, CLEAN_PRIOR));
+    await atomicWrite(routerCalibrationPath, JSON.stringify(routerCalibration, null, 2));
+  }
   if ((routerCalibration.descriptorPatches ?? protocol.patchCount) !== routerPatches) {
     // Only the distances depend on the patch count: read them again, and fit the OOD model again.
     log(`  the router calibration's distances were read from ${routerCalibration.descriptorPatches ?? protocol.patchCount} descriptor patches: reading them from ${routerPatches}`);
@@ -584,6 +590,7 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       classes: [...ROUTER_CLASSES],
       descriptorPatches: routerPatches,
       temperature: routerCalibration.temperature,
+      cleanPrior: routerCalibration.cleanPrior,
       noDamageThreshold: routerCalibration.noDamageThreshold,
       gain: routerCalibration.gain,
       ood: manifestOod(routerOod.fit),

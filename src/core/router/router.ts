@@ -25,6 +25,29 @@ export function routerProbabilities(logits: ArrayLike<number>, temperature: numb
 }
 
 /**
+ * The share of undamaged views the router was trained and calibrated on: src/cli/router/dataset.ts
+ * draws every class equally often, and the held-out calibration crops hold each class once.
+ */
+export const TRAINED_CLEAN_SHARE = 1 / ROUTER_CLASSES.length;
+
+/**
+ * The class probabilities under another prior (Bayes' rule; Saerens et al. 2002, "Adjusting the
+ * outputs of a classifier to new a priori probabilities"): the router's probabilities hold for
+ * classes seen equally often; a photo brought to the app is undamaged with probability
+ * `cleanPrior`, and each damage is otherwise equally likely. Each class's probability is scaled by
+ * its new prior over its trained one, then all are renormalised; at TRAINED_CLEAN_SHARE nothing
+ * moves, and the order of the damages among themselves never does.
+ */
+export function withCleanPrior(probabilities: Readonly<Record<RouterClass, number>>, cleanPrior: number): Record<RouterClass, number> {
+  if (!(cleanPrior > 0 && cleanPrior < 1)) throw new RangeError(`the prior share of undamaged photos must be between 0 and 1 (exclusive), got ${cleanPrior}`);
+  const damages = ROUTER_CLASSES.length - 1;
+  const ratio = (c: RouterClass) => (c === CLEAN ? cleanPrior / TRAINED_CLEAN_SHARE : (1 - cleanPrior) / damages / TRAINED_CLEAN_SHARE);
+  const scaled = ROUTER_CLASSES.map((c) => probabilities[c] * ratio(c));
+  const total = scaled.reduce((a, b) => a + b, 0);
+  return Object.fromEntries(ROUTER_CLASSES.map((c, i) => [c, scaled[i] / total])) as Record<RouterClass, number>;
+}
+
+/**
  * Free energy −T·log Σ exp(logit / T) (Liu et al. 2020, "Energy-based out-of-distribution
  * detection"): low for inputs like the training data, higher for unfamiliar ones.
  */
