@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { unzipSync } from 'fflate';
 import { readFile } from 'node:fs/promises';
 import { watchProblems } from '../src/app/testing/e2e-problems';
-import { useRoutingRule } from './fixtures/app-page';
+import { restoreWithGroupPickedByHand, useRoutingRule } from './fixtures/app-page';
 import { pngHeaderOnly } from './fixtures/unusual-files';
 
 type Upload = { name: string; mimeType: string; buffer: Buffer };
@@ -224,10 +224,7 @@ test.describe('analyse, restore, cancel and download (with the installed models)
     await page.getByTestId('setting-tile').selectOption('128');
     await page.locator('summary', { hasText: 'Settings' }).click();
     await expect(page.getByTestId('analysis-card')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-    // A group picked by hand: the router rule keeps a synthetic gradient it finds unfamiliar as it is,
-    // and this case needs a restoration running.
-    await page.getByTestId('group-override').selectOption({ index: 1 });
-    await page.getByTestId('restore-button').click();
+    await restoreWithGroupPickedByHand(page);
     const progress = page.getByTestId('restore-progress');
     await expect(progress).toBeVisible();
     await expect(progress).toHaveAttribute('data-total', /[1-9]/, { timeout: 60_000 });

@@ -8,7 +8,7 @@ import { test, expect, chromium, type Browser, type BrowserContext, type Browser
 import { watchProblems } from '../src/app/testing/e2e-problems';
 import { parseManifest, type Manifest } from '../src/core/manifest';
 import { chromiumPath } from '../playwright.config';
-import { batchItem, modelsInstalled, type Upload } from './fixtures/app-page';
+import { batchItem, modelsInstalled, restoreWithGroupPickedByHand, type Upload } from './fixtures/app-page';
 import * as files from './fixtures/unusual-files';
 
 interface App {
@@ -245,10 +245,7 @@ const situationRows: Row[] = [
       await expect(page.locator('[data-testid="batch-item"][data-status="analysed"]')).toHaveCount(2, { timeout: 120_000 });
       for (const name of ['kept.png', 'removed.png']) {
         await batchItem(page, name).getByTestId('select-item').click();
-        // A group picked by hand: the automatic choice may keep a pattern as it is ("No damage found"),
-        // and this case needs a restoration running.
-        await page.getByTestId('group-override').selectOption({ index: 1 });
-        await page.getByTestId('restore-button').click();
+        await restoreWithGroupPickedByHand(page);
         if (name === 'kept.png') await expect(page.getByTestId('download-link')).toBeVisible({ timeout: 60_000 });
       }
       await expect(page.getByTestId('restore-progress')).toHaveAttribute('data-total', /[1-9]/, { timeout: 60_000 });
@@ -309,10 +306,7 @@ const situationRows: Row[] = [
         devices.forEach((d) => d.destroy());
         return devices.length;
       }).catch(() => 0);
-      // A group picked by hand: the router rule may keep the synthetic pattern as it is (unfamiliar, or
-      // no damage), and this case needs a restoration running.
-      await page.getByTestId('group-override').selectOption({ index: 1 });
-      await page.getByTestId('restore-button').click();
+      await restoreWithGroupPickedByHand(page);
       expect(destroyed).toBeGreaterThan(0);
       await expect(page.getByTestId('download-link')).toBeVisible({ timeout: 120_000 });
       await expect(page.getByTestId('restore-panel')).toContainText('WebGPU stopped working');

@@ -200,7 +200,7 @@ export const NO_DAMAGE_THRESHOLD = 0.5;
  * likely undamaged as damaged. The network is trained on each of its 12 classes equally often, a
  * prior under which an undamaged photo is the rare case (1 in 12), so a soft but clean photo was
  * restored whenever one damage looked a little likelier than clean. Fixed by that assumption, not
- * tuned (docs/discussion.md, "The prior share of undamaged photos").
+ * tuned (docs/RESULTS.md §12, "Undamaged photos (session 18)").
  */
 export const CLEAN_PRIOR = 0.5;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barFraction, formatDistance, formatGain, formatProbability, groupTag, routerClassName } from './format';
+import { barFraction, formatDistance, formatGain, formatProbability, formatShare, groupTag, routerClassName } from './format';
 
 describe('analysis formatting', () => {
   it('formats distances and gains', () => {
@@ -8,6 +8,12 @@ describe('analysis formatting', () => {
     expect(formatGain(1.844)).toBe('+1.84 dB');
     expect(formatGain(-0.3)).toBe('−0.30 dB');
     expect(formatGain(0)).toBe('±0.00 dB');
+  });
+
+  it('names a share as "1 in n" where n is whole, else as a percentage', () => {
+    expect(formatShare(0.5)).toBe('1 in 2');
+    expect(formatShare(1 / 12)).toBe('1 in 12');
+    expect(formatShare(0.3)).toBe('30 %');
   });
 
   it('keeps the smallest bar visible', () => {

@@ -30,6 +30,12 @@ export function formatProbability(p: number): string {
   return `${Math.round(p * 100)} %`;
 }
 
+/** A share as "1 in n" where n is a whole number (½ → "1 in 2"), else as a percentage. */
+export function formatShare(share: number): string {
+  const n = Math.round(1 / share);
+  return Math.abs(n * share - 1) < 1e-9 ? `1 in ${n}` : `${Math.round(share * 100)} %`;
+}
+
 /** The routing rules as the app names them. */
 export const RULE_NAME = { router: 'the learned router', kl: "the paper's KL rule" } as const;
 
