@@ -14,14 +14,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { atomicWrite } from '../src/cli/io/images';
 import { loadSession, ortRouter } from '../src/cli/onnx/ort-node';
-import { routerCandidate, storedCropInputs, type RouterCalibration } from '../src/cli/router/calibrate';
+import { decidingProbabilities, routerCandidate, storedCropInputs, type RouterCalibration } from '../src/cli/router/calibrate';
 import { applyJpeg } from '../src/core/degradations/jpeg';
 import type { RgbImage } from '../src/core/image';
 import { createRng } from '../src/core/random';
 import { enlarge, sensorNoise, soften, unsharpMask } from '../src/core/router/camera-history';
 import { CLEAN, ROUTER_CLASSES } from '../src/core/router/classes';
 import { patchFeatures } from '../src/core/router/patch-features';
-import { mostLikely, routerProbabilities, TRAINED_CLEAN_SHARE, withCleanPrior } from '../src/core/router/router';
+import { mostLikely } from '../src/core/router/router';
 import { readGainTableImages } from '../src/cli/zoo/pipeline';
 import { PRESETS } from '../src/cli/zoo/presets';
 
@@ -63,7 +63,7 @@ for (const r of routers) {
   for (const [name, apply] of histories) {
     const row = { leftAsIs: 0, of: 0, mostLikely: {} as Record<string, number> };
     for (const [i, c] of cleanCrops.entries()) {
-      const p = withCleanPrior(routerProbabilities(await router(patchFeatures(apply(inputOf(c), 1000 + i))), r.calibration.temperature), r.calibration.cleanPrior ?? TRAINED_CLEAN_SHARE);
+      const p = decidingProbabilities({ logits: Array.from(await router(patchFeatures(apply(inputOf(c), 1000 + i)))) }, r.calibration);
       row.leftAsIs += +(routerCandidate(p, r.calibration.gain, r.calibration.noDamageThreshold) === 'none');
       row.of++;
       const top = mostLikely(p, ROUTER_CLASSES);

@@ -23,7 +23,7 @@ import { automaticChoice, modelKey, type GroupTrust, type ModelChoice } from './
 import type { DegradationId } from './degradations/ids';
 import type { Manifest } from './manifest';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from './router/classes';
-import { expectedGains, groupProbabilities, mostLikely, oodEvidence, oodScore, routerEnergy, routerProbabilities, routerProposal, TRAINED_CLEAN_SHARE, withCleanPrior } from './router/router';
+import { cleanPriorOf, expectedGains, groupProbabilities, mostLikely, oodEvidence, oodScore, routerEnergy, routerProbabilities, routerProposal, withCleanPrior } from './router/router';
 import { readTone, type ToneEvidence } from './router/tone-anomaly';
 import { predictGain, type SelectionResult } from './selection';
 
@@ -106,7 +106,7 @@ export function readRouter(input: RouterInput, manifest: Manifest): RouterReadin
   if (!spec) throw new Error('this manifest has no router');
   // The OOD model was fitted on the network's own probabilities (equal class shares); it reads those.
   const trained = routerProbabilities(input.logits, spec.temperature);
-  const probabilities = withCleanPrior(trained, spec.cleanPrior ?? TRAINED_CLEAN_SHARE);
+  const probabilities = withCleanPrior(trained, cleanPriorOf(spec));
   const gains = expectedGains(probabilities, spec.gain);
   const likely = mostLikely(probabilities, ROUTER_CLASSES);
   return {

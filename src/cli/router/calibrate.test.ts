@@ -79,7 +79,7 @@ describe('gain table, candidate and policy', () => {
     // Network odds clean : jpeg = 1 : 5 at that temperature, every other class ~0; the prior moves
     // them by 11 : 1 (0.5 against 0.5/11), to 11 : 5, so P(clean) = 11/16.
     const unsure: RouterCrop = { ...mild[0], logits: ROUTER_CLASSES.map((c) => (c === 'jpeg' ? asTrained.temperature * Math.log(5) : c === 'clean' ? 0 : -1e3)) };
-    const decide = (c: RouterCalibration) => routerCandidate(decidingProbabilities(unsure, { temperature: c.temperature, cleanPrior: c.cleanPrior! }), c.gain, c.noDamageThreshold);
+    const decide = (c: RouterCalibration) => routerCandidate(decidingProbabilities(unsure, c), c.gain, c.noDamageThreshold);
     expect(decidingProbabilities(unsure, { temperature: halfClean.temperature, cleanPrior: 0.5 }).clean).toBeCloseTo(11 / 16, 9);
     expect(decide(asTrained)).toBe('g-jpeg');
     expect(decide(halfClean)).toBe('none');

@@ -12,7 +12,7 @@ import { jpegCheckVerdict } from '../../core/analysis';
 import { CLEAN, ROUTER_CLASSES, type RouterClass } from '../../core/router/classes';
 import { patchFeatures } from '../../core/router/patch-features';
 import { photoCues } from '../../core/router/photo-cues';
-import { expectedGains, mostLikely, routerProbabilities, routerProposal, withCleanPrior } from '../../core/router/router';
+import { cleanPriorOf, expectedGains, mostLikely, routerProbabilities, routerProposal, withCleanPrior } from '../../core/router/router';
 import { selectGroup } from '../../core/selection';
 import type { EvalImage } from '../eval/evaluate';
 import { loadSession, ortCentredGram, ortRouter, restoreImageTo8Bit } from '../onnx/ort-node';
@@ -175,13 +175,16 @@ export function routerCandidate(probabilities: Record<RouterClass, number>, gain
   return routerProposal(probabilities, expectedGains(probabilities, gain), noDamageThreshold).model;
 }
 
-/** How the router rule reads a crop: the network's probabilities, moved to a prior share of undamaged photos (core withCleanPrior). */
+/**
+ * How the router rule reads a crop: the network's probabilities at the temperature, moved to a prior
+ * share of undamaged photos (core withCleanPrior; absent: the trained share), as core readRouter does.
+ */
 export interface RouterReadout {
   temperature: number;
-  cleanPrior: number;
+  cleanPrior?: number;
 }
 
-export const decidingProbabilities = (c: Pick<RouterCrop, 'logits'>, readout: RouterReadout) => withCleanPrior(routerProbabilities(c.logits, readout.temperature), readout.cleanPrior);
+export const decidingProbabilities = (c: Pick<RouterCrop, 'logits'>, readout: RouterReadout) => withCleanPrior(routerProbabilities(c.logits, readout.temperature), cleanPriorOf(readout));
 
 /** The safe policy for the router's routes: per group, the held-out crops the router sent to it. */
 export function routerPolicy(crops: readonly RouterCrop[], groupIds: readonly string[], readout: RouterReadout, gain: Record<string, Record<RouterClass, number>>, noDamageThreshold: number): Record<string, GroupTrust> {
@@ -240,17 +243,18 @@ export function calibrateRouter(crops: RouterCrop[], groupIds: string[], images:
     }).length / Math.max(1, of.length);
   }
   const clean = crops.filter((x) => x.source === CLEAN);
+  const damaged = crops.filter((x) => x.kind === 'in' && x.source !== CLEAN);
   return {
     images, crops, descriptorPatches, temperature, cleanPrior, noDamageThreshold: NO_DAMAGE_THRESHOLD, gain, policy,
     policyDescription: `${crops.filter((c) => c.gains).length} crops (4 corners) of ${images.length} held-out training photos, each degraded by each of the 11 or left clean; a group restores only where its model beat the mix baseline on average over the crops the router sent to it`,
     heldOut: {
-      routing: mean(crops.filter((x) => x.kind === 'in' && x.source !== CLEAN).map((x) => {
+      routing: mean(damaged.map((x) => {
         const p = routerProbabilities(x.logits, temperature);
         return mostLikely(p, ROUTER_CLASSES.filter((k) => k !== CLEAN)) === x.source ? 1 : 0;
       })),
       perClass,
       noDamageOnClean: mean(clean.map(leftAlone)),
-      leftAloneWhenDamaged: mean(crops.filter((x) => x.kind === 'in' && x.source !== CLEAN).map(leftAlone)),
+      leftAloneWhenDamaged: mean(damaged.map(leftAlone)),
     },
   };
 }

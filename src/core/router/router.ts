@@ -30,6 +30,9 @@ export function routerProbabilities(logits: ArrayLike<number>, temperature: numb
  */
 export const TRAINED_CLEAN_SHARE = 1 / ROUTER_CLASSES.length;
 
+/** The prior share of undamaged photos a manifest's router (or a calibration record) is read under; absent in ones made before it existed: the trained share, so nothing moves. */
+export const cleanPriorOf = (readout: { readonly cleanPrior?: number }): number => readout.cleanPrior ?? TRAINED_CLEAN_SHARE;
+
 /**
  * The class probabilities under another prior (Bayes' rule; Saerens et al. 2002, "Adjusting the
  * outputs of a classifier to new a priori probabilities"): the router's probabilities hold for

@@ -1,5 +1,5 @@
 import type { Manifest } from '../../../core/manifest';
-import { TRAINED_CLEAN_SHARE } from '../../../core/router/router';
+import { cleanPriorOf, TRAINED_CLEAN_SHARE } from '../../../core/router/router';
 import type { RouterReading } from '../../../core/routing';
 import { formatProbability, formatShare, routerClassName } from './format';
 
@@ -15,7 +15,7 @@ export function RouterProbabilities({ reading, manifest, decided }: { reading: R
     <div className="router-probabilities">
       <p className="muted small">
         The learned router reads the photo's patches and gives a probability for each of the {manifest.degradations.length} kinds of
-        damage and for no damage at all, assuming {formatShare(manifest.router?.cleanPrior ?? TRAINED_CLEAN_SHARE)} of the photos brought here are undamaged. A group's probability is the sum of its members'.{' '}
+        damage and for no damage at all, assuming {formatShare(manifest.router ? cleanPriorOf(manifest.router) : TRAINED_CLEAN_SHARE)} of the photos brought here are undamaged. A group's probability is the sum of its members'.{' '}
         {decided
           ? "The model with the highest expected gain under these probabilities restores; when they split between groups, that is the mix baseline."
           : 'Shown for comparison: the KL rule decided.'}
