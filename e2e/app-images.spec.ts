@@ -111,9 +111,15 @@ test.describe('importing images', () => {
     const png = (await photo(24, 24)).toString('base64');
     await page.evaluate(async (data) => {
       const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
-      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true }));
+      // The app listens for pastes from an effect after its first render, which may come after
+      // page.goto resolves; a paste it handles is default-prevented, so paste once per frame until one is.
+      for (let frame = 0; frame < 600; frame++) {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+        if (!document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }))) return;
+        await new Promise(requestAnimationFrame);
+      }
+      throw new Error('the app never handled the paste');
     }, png);
     await expect(item(page, 'image.png')).toBeVisible();
     await expect(page.getByTestId('item-facts')).toContainText('24 × 24');
