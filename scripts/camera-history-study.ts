@@ -15,7 +15,7 @@ import { dirname } from 'node:path';
 import { atomicWrite } from '../src/cli/io/images';
 import { loadSession, ortRouter } from '../src/cli/onnx/ort-node';
 import { decidingProbabilities, routerCandidate, storedCropInputs, type RouterCalibration } from '../src/cli/router/calibrate';
-import { applyJpeg } from '../src/core/degradations/jpeg';
+import { jpegRoundTrip } from '../src/core/degradations/jpeg';
 import type { RgbImage } from '../src/core/image';
 import { createRng } from '../src/core/random';
 import { enlarge, sensorNoise, soften, unsharpMask } from '../src/core/router/camera-history';
@@ -46,9 +46,9 @@ const cleanCrops = routers[0].calibration.crops.filter((c) => c.source === CLEAN
 // Steps inside the training histories' ranges, and two beyond them (JPEG q50, an enlargement by 1.5).
 const histories: [string, (im: RgbImage, seed: number) => RgbImage][] = [
   ['as it is', (im) => im],
-  ['JPEG q90', (im) => applyJpeg(im, { quality: 90 })],
-  ['JPEG q75', (im) => applyJpeg(im, { quality: 75 })],
-  ['JPEG q50', (im) => applyJpeg(im, { quality: 50 })],
+  ['JPEG q90', (im) => jpegRoundTrip(im, 90, '4:4:4')],
+  ['JPEG q75', (im) => jpegRoundTrip(im, 75, '4:4:4')],
+  ['JPEG q50', (im) => jpegRoundTrip(im, 50, '4:4:4')],
   ['sharpened (amount 1, σ 1)', (im) => unsharpMask(im, 1, 1)],
   ['softened (σ 0.6 px)', (im) => soften(im, 0.6)],
   ['sensor noise (σ 4 levels)', (im, seed) => sensorNoise(im, 4, createRng(seed))],

@@ -137,7 +137,7 @@ describe('grids CLI end to end', () => {
   it('similarity writes matrices, an SVG heatmap and the separation report', async () => {
     const dir = await tempDir();
     const result = await runCliJson<{ order: string[]; matrices: { forward: number[][] }; separation: unknown[] }>([
-      'similarity', '--descriptor', join(out, manifest.descriptor.file), '--layer', 'last_block', '--images', train,
+      'similarity', '--descriptor', join(out, manifest.descriptor.file), '--layer', manifest.descriptor.layer, '--images', train,
       '--patch-size', '12', '--patches', '8', '--k', '4', '--tasks', 'jpeg,gaussian_noise,salt_pepper', '--out', dir,
     ]);
     expect(result.order).toEqual(['jpeg', 'gaussian_noise', 'salt_pepper']);
@@ -181,7 +181,7 @@ describe('grids CLI end to end', () => {
       const top = Math.max(...Object.values(s.groupProbabilities!));
       expect(s.groupProbabilities![s.chosen]).toBe(top);
       expect([...groupIds, 'baseline', 'none']).toContain(s.automatic);
-      if (s.automatic === 'none') expect(['no-damage', 'no-gain']).toContain(s.automaticReason);
+      if (s.automatic === 'none') expect(s.ood ? ['unfamiliar'] : ['no-damage', 'no-gain']).toContain(s.automaticReason);
       oodContract(s, (score) => score >= manifest.router!.ood.threshold);
       expect(s.nearestGroupDistance).toBeGreaterThanOrEqual(0);
       expect(s.nearestGroupDistance).toBeLessThanOrEqual(1); // P(OOD)
@@ -226,9 +226,11 @@ describe('grids CLI end to end', () => {
 
   it('restore leaves a photo with "no damage" unchanged, and says so in its report', async () => {
     // An undamaged photo under a manifest whose router calls every photo clean (threshold 0 would be
-    // invalid, so P(clean) ≥ a tiny threshold): the decision is 'none', and the output is the input.
+    // invalid, so P(clean) ≥ a tiny threshold) and flags none OOD (P(OOD) ≥ almost 1): the decision
+    // is 'none', and the output is the input.
     const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     m.router.noDamageThreshold = 1e-9;
+    m.router.ood.threshold = 1 - 1e-12;
     const models = await tempDir();
     for (const f of await readdir(out)) if (f.endsWith('.onnx')) await writeFile(join(models, f), await readFile(join(out, f)));
     await writeFile(join(models, 'manifest.json'), JSON.stringify(m));

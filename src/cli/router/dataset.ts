@@ -22,7 +22,7 @@ import { dihedral } from '../train/data';
 export const SAMPLE_VALUES = PATCH_COUNT * PATCH_FEATURE_COUNT;
 
 /** Names the way samples are drawn, in the cache's file names: bump it when photoSamples changes what it draws. */
-export const SAMPLES_VERSION = 2;
+export const SAMPLES_VERSION = 3;
 
 /** How a training view is drawn from a photo; one table so the README can quote it. */
 export const VIEW_RANGES = {

@@ -13,7 +13,7 @@ import { readTone, TONE_GRID, type ToneModel } from '../../core/router/tone-anom
 import { atomicWrite, readImage } from '../io/images';
 import type { EvalImage } from '../eval/evaluate';
 import { storedCropInputs, type RouterCrop } from './calibrate';
-import { damage, trainingView } from './dataset';
+import { damage, SAMPLES_VERSION, trainingView } from './dataset';
 import { photoFiles } from './generate';
 
 /**
@@ -59,7 +59,7 @@ export function photoToneSamples(photo: RgbImage, draws: number, seed: number): 
  */
 export async function toneSamples(o: { images: string; heldOut: readonly string[]; draws: number; seed: number; cachePath: string; log: (line: string) => void }): Promise<ToneSample[]> {
   const files = (await photoFiles(o.images)).map((name, index) => ({ name, index })).filter(({ name }) => !o.heldOut.includes(name));
-  const settings = { cues: PHOTO_CUES_VERSION, draws: o.draws, seed: o.seed, photos: files.length };
+  const settings = { cues: PHOTO_CUES_VERSION, samples: SAMPLES_VERSION, draws: o.draws, seed: o.seed, photos: files.length };
   let done: Record<string, ToneSample[]> = {};
   if (existsSync(o.cachePath)) {
     const cached = JSON.parse(await readFile(o.cachePath, 'utf8')) as { settings: typeof settings; perPhoto: Record<string, ToneSample[]> };

@@ -32,13 +32,12 @@ describe('training pairs for the SR descriptor', () => {
     for (let n = 0; n < 200; n++) {
       const { input, target } = samplePair(photos, { kind: 'sr', scale: 4, lrDegradations: ['salt_pepper'] }, 12, rng);
       const reference = cleanInput(target).data;
-      // Salt & pepper sets whole pixels to 0 or 1; a clean input equals the bicubic downscale exactly.
+      // Salt & pepper sets values to 0 or 1 (whole pixels or single channels); a clean input equals the bicubic downscale exactly.
       let changed = 0, saturated = 0;
-      for (let p = 0; p < input.data.length; p += 3) {
-        if (input.data[p] !== reference[p] || input.data[p + 1] !== reference[p + 1] || input.data[p + 2] !== reference[p + 2]) {
+      for (let i = 0; i < input.data.length; i++) {
+        if (input.data[i] !== reference[i]) {
           changed++;
-          const v = input.data[p];
-          if ((v === 0 || v === 1) && input.data[p + 1] === v && input.data[p + 2] === v) saturated++;
+          if (input.data[i] === 0 || input.data[i] === 1) saturated++;
         }
       }
       if (changed === 0) clean++;

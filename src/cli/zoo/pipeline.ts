@@ -4,7 +4,7 @@ import { appendFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises
 import { cpus, hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { DEGRADATION_IDS, type DegradationId } from '../../core/degradations/ids';
-import { DEGRADATION_TABLE } from '../../core/degradations/table';
+import { DEGRADATION_TABLE, type DegradationSpec, type ParamSpec } from '../../core/degradations/table';
 import { groupGgd } from '../../core/selection';
 import { parseManifest, type Manifest, type ModelInfo } from '../../core/manifest';
 import { averageOverTasks, centreCrop, evaluate, type EvalImage, type EvalResult } from '../eval/evaluate';
@@ -34,6 +34,7 @@ import { cropKey, fitOodModel, fitToneModel, manifestOod, staleOodFit, toneSampl
 import { manifestDigest, measureRouterOnValidation, type RouterOnCrop, type RouterOnValidation } from '../router/on-validation';
 import { OOD_DEGRADATION_IDS } from '../../core/degradations/out-of-distribution';
 import { trainRouterStage, type RouterTrainingResult } from '../router/stage';
+import { SAMPLES_VERSION } from '../router/dataset';
 import { ROUTER_CLASSES } from '../../core/router/classes';
 import { PATCH_FEATURES_VERSION } from '../../core/router/patch-features';
 
@@ -436,7 +437,16 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
   //     then calibrated on those held-out photos' crops: temperature, gain per class (clean
   //     included), the OOD model and the safe policy for its routes. Never the validation photos.
   const routerWork = join(work, 'router');
-  const routerTraining = await stage('router', join(routerWork, 'stage.json'), timings, log, async () =>
+  const routerStagePath = join(routerWork, 'stage.json');
+  const routerCalibrationPath = join(routerWork, 'calibration.json');
+  const routerOodPath = join(routerWork, 'ood.json');
+  if (existsSync(routerStagePath) && ((await readJson<RouterTrainingResult>(routerStagePath)).samplesVersion ?? 1) !== SAMPLES_VERSION) {
+    // Its samples were drawn another way (other degradations, other views): train it again, and
+    // measure again everything measured with it (the calibration crops are degraded by the table too).
+    log(`  the router was trained on samples of another version than ${SAMPLES_VERSION}: training and calibrating it again`);
+    for (const path of [routerStagePath, routerCalibrationPath, routerOodPath]) await rm(path, { force: true });
+  }
+  const routerTraining = await stage('router', routerStagePath, timings, log, async () =>
     trainRouterStage({
       images: o.images, work: routerWork, heldOut: (await gainTableImages()).map((i) => i.name), draws: preset.router.draws, seed: preset.seed + 1,
       hyper: { hidden: preset.router.hidden, epochs: preset.router.epochs }, workers: o.workers, queue: o.queue, log,
@@ -456,8 +466,6 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
       onProgress: (done, total) => { if (every10th(total, done)) log(`  router calibration: ${done}/${total} crops`); },
       onSkip: (crop, reason) => log(`  router calibration: left out ${crop}: ${reason}`),
     });
-  const routerCalibrationPath = join(routerWork, 'calibration.json');
-  const routerOodPath = join(routerWork, 'ood.json');
   const routerCalibration = await stage('router-calibration', routerCalibrationPath, timings, log, async () => {
     const images = await gainTableImages();
     return calibrateRouter(await routerCrops()(images), groups.map((g) => g.id), images.map((i) => i.name), routerPatches);
@@ -644,14 +652,27 @@ function mergeInput(results: EvalResult[], tasks: DegradationId[]): EvalResult['
   return { perTask, average: averageOverTasks(perTask, tasks) };
 }
 
-/** The manifest's parameter ranges, straight from the degradation table. */
-function tableRanges(id: DegradationId): Record<string, number | { min: number; max: number } | { choices: string[] }> {
-  const out: Record<string, number | { min: number; max: number } | { choices: string[] }> = {};
-  for (const [name, spec] of Object.entries(DEGRADATION_TABLE[id].params)) {
-    if (spec.kind === 'uniform' || spec.kind === 'integer') out[name] = { min: spec.min, max: spec.max };
-    else if (spec.kind === 'choice') out[name] = { choices: [...spec.options] };
-    else if (typeof spec.value === 'number') out[name] = spec.value;
-    else out[name] = { choices: [spec.value] };
+type ParamRange = number | { min: number; max: number } | { choices: string[] };
+
+/**
+ * The manifest's parameter ranges, straight from the degradation table: the shared parameters, then
+ * `family` and each family's own as `<family>.<parameter>`.
+ */
+function tableRanges(id: DegradationId): Record<string, ParamRange> {
+  const row: DegradationSpec = DEGRADATION_TABLE[id];
+  const rangeOf = (spec: ParamSpec): ParamRange =>
+    spec.kind === 'uniform' || spec.kind === 'integer'
+      ? { min: spec.min, max: spec.max }
+      : spec.kind === 'choice'
+        ? { choices: [...spec.options] }
+        : typeof spec.value === 'number'
+          ? spec.value
+          : { choices: [spec.value] };
+  const out: Record<string, ParamRange> = {};
+  for (const [name, spec] of Object.entries(row.params)) out[name] = rangeOf(spec);
+  if (row.families) {
+    out.family = { choices: Object.keys(row.families) };
+    for (const [family, f] of Object.entries(row.families)) for (const [name, spec] of Object.entries(f.params)) out[`${family}.${name}`] = rangeOf(spec);
   }
   return out;
 }

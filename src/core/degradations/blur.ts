@@ -1,23 +1,70 @@
 import { cropImage, type RgbImage } from '../image.ts';
 import { convolve, convolveSeparable, correlateValid, padImage } from './convolve.ts';
-import { boxKernel, circularLowpassKernel, diskKernel, gaussianTaps, motionKernel } from './kernels.ts';
-import type { DegradationParams } from './table.ts';
+import type { Rng } from '../random.ts';
+import {
+  anisotropicGaussianKernel,
+  boxKernel,
+  circularLowpassKernel,
+  diskKernel,
+  gaussianTaps,
+  generalizedGaussianKernel,
+  lensKernel,
+  motionKernel,
+  shakeKernel,
+  trailKernel,
+} from './kernels.ts';
+import { DEGRADATION_TABLE, sampleParam, type DegradationParams } from './table.ts';
 
 // The filtering degradations. Results are unquantised; the registry quantises every output to 8 bits.
 // Reflect padding (numpy 'reflect' = cv2 BORDER_REFLECT_101) matches cv2.filter2D's default, which
 // BasicSR and Real-ESRGAN use for their blur and sinc kernels.
 
-/** Runs as two 1-D passes: the isotropic Gaussian kernel is separable (gaussianKernel = taps ⊗ taps). */
+/** The isotropic family runs as two 1-D passes: its kernel is separable (gaussianKernel = taps ⊗ taps). */
 export function applyGaussianBlur(image: RgbImage, params: DegradationParams<'gaussian_blur'>): RgbImage {
-  return convolveSeparable(image, gaussianTaps(params.kernelSize, params.sigma), 'reflect');
+  switch (params.family) {
+    case 'isotropic':
+      return convolveSeparable(image, gaussianTaps(params.kernelSize, params.sigma), 'reflect');
+    case 'anisotropic':
+      return convolve(image, anisotropicGaussianKernel(params.kernelSize, params.sigmaMajor, params.axisRatio, params.angle), 'reflect');
+    case 'generalized':
+      return convolve(image, generalizedGaussianKernel(params.kernelSize, params.sigma, params.beta), 'reflect');
+  }
 }
 
-export function applyMotionBlur(image: RgbImage, params: DegradationParams<'motion_blur'>): RgbImage {
-  return convolve(image, motionKernel(params.radius, params.sigma, params.angle), 'reflect');
+const shakeGeometry = DEGRADATION_TABLE.motion_blur.families.shake.drawnInApply;
+
+export function applyMotionBlur(image: RgbImage, params: DegradationParams<'motion_blur'>, rng: Rng): RgbImage {
+  switch (params.family) {
+    case 'line':
+      return convolve(image, motionKernel(params.radius, params.sigma, params.angle), 'reflect');
+    case 'trail':
+      return convolve(image, trailKernel(params.length, params.sigma, params.angle), 'reflect');
+    case 'shake': {
+      const draw = (spec: (typeof shakeGeometry)[keyof typeof shakeGeometry]) => sampleParam(rng, spec) as number;
+      const trajectory = {
+        length: params.length,
+        anxiety: params.anxiety,
+        direction: draw(shakeGeometry.direction),
+        centripetal: draw(shakeGeometry.centripetal),
+        gaussianTerm: draw(shakeGeometry.gaussianTerm),
+        jerkRate: draw(shakeGeometry.jerkRate),
+        steps: shakeGeometry.steps.value,
+        maxRadius: shakeGeometry.maxRadius.value,
+      };
+      return convolve(image, shakeKernel(trajectory, () => rng.next(), () => rng.normal()), 'reflect');
+    }
+  }
 }
 
 export function applyDefocusBlur(image: RgbImage, params: DegradationParams<'defocus_blur'>): RgbImage {
-  return convolve(image, diskKernel(params.radius), 'reflect');
+  switch (params.family) {
+    case 'disk':
+      return convolve(image, diskKernel(params.radius), 'reflect');
+    case 'soft':
+      return convolve(image, lensKernel(params.radius, params.rim, 0), 'reflect');
+    case 'aberrated':
+      return convolve(image, lensKernel(params.radius, params.rim, params.aberration), 'reflect');
+  }
 }
 
 export function applyRinging(image: RgbImage, params: DegradationParams<'ringing'>): RgbImage {

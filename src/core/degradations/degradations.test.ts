@@ -4,11 +4,12 @@ import { createImage, quantize8, toRgb8, toRgba8, type RgbImage } from '../image
 import { createRng } from '../random.ts';
 import { applyRichardsonLucy } from './blur.ts';
 import { DEGRADATION_IDS, type DegradationId } from './ids.ts';
-import { drawStrokeMask } from './inpainting.ts';
+import { drawBlobMask, drawStrokeMask } from './inpainting.ts';
 import { decodeJpeg, encodeJpeg } from './jpeg-codec.ts';
 import { DEGRADATION_LIST, DEGRADATIONS, degrade, getDegradation } from './registry.ts';
+import { RESIZE_METHODS } from './resize.ts';
 import { scaledSide } from './sr.ts';
-import { DEGRADATION_TABLE, type ParamSpec } from './table.ts';
+import { DEGRADATION_TABLE, paramSpecsOf, type DegradationSpec } from './table.ts';
 import { generateTestScene } from './test-scenes.ts';
 
 const scene64 = generateTestScene({ width: 64, height: 64, seed: 11 });
@@ -67,10 +68,14 @@ describe.each(DEGRADATION_IDS)('%s', (id) => {
   });
 
   it('samples plain JSON params inside the table ranges, and replays them exactly', () => {
-    const specs: { readonly [name: string]: ParamSpec } = DEGRADATION_TABLE[id].params;
-    for (let seed = 0; seed < 40; seed++) {
+    const row: DegradationSpec = DEGRADATION_TABLE[id];
+    const families = new Set<string>();
+    for (let seed = 0; seed < 60; seed++) {
       const params = degradation.sampleParams(createRng(seed)) as Record<string, number | string>;
-      expect(Object.keys(params)).toEqual(Object.keys(specs));
+      const family = params.family as string | undefined;
+      if (row.families) families.add(family!);
+      const specs = paramSpecsOf(id, family);
+      expect(Object.keys(params)).toEqual([...Object.keys(row.params), ...(row.families ? ['family'] : []), ...Object.keys(specs).slice(Object.keys(row.params).length)]);
       expect(JSON.parse(JSON.stringify(params))).toEqual(params);
       for (const [name, spec] of Object.entries(specs)) {
         const value = params[name];
@@ -83,6 +88,8 @@ describe.each(DEGRADATION_IDS)('%s', (id) => {
         }
       }
     }
+    // 60 draws reach every family (the rarest has a weight of 0.15).
+    expect([...families].sort()).toEqual(Object.keys(row.families ?? {}).sort());
     // A logged params object, read back from JSON, reproduces the image given the same apply Rng.
     const params = degradation.sampleParams(createRng(99));
     const replayed = JSON.parse(JSON.stringify(params)) as typeof params;
@@ -176,19 +183,33 @@ describe('R-L', () => {
 });
 
 describe('inpainting', () => {
-  it('the stroke mask covers 1–25 % of a 256×256 image over many seeds', () => {
-    const coverages: number[] = [];
+  const maskOf = (params: ReturnType<typeof DEGRADATIONS.inpainting.sampleParams>, size: number, rng: ReturnType<typeof createRng>) =>
+    params.family === 'strokes' ? drawStrokeMask(size, size, params.strokes, params.thickness, rng) : drawBlobMask(size, size, params.blobs, params.size, rng);
+
+  it('the mask covers 0.3–25 % of a 256×256 image over many seeds, in both families', () => {
+    const coverages: Record<string, number[]> = { strokes: [], blobs: [] };
     for (let seed = 0; seed < 200; seed++) {
       const rng = createRng(seed);
       const params = DEGRADATIONS.inpainting.sampleParams(rng);
-      const mask = drawStrokeMask(256, 256, params.strokes, params.thickness, rng);
-      coverages.push(mask.reduce((a, b) => a + b, 0) / mask.length);
+      const mask = maskOf(params, 256, rng);
+      coverages[params.family].push(mask.reduce((a, b) => a + b, 0) / mask.length);
     }
-    expect(Math.min(...coverages)).toBeGreaterThanOrEqual(0.01);
-    expect(Math.max(...coverages)).toBeLessThanOrEqual(0.25);
-    const { mean } = meanAndVariance(coverages);
-    expect(mean).toBeGreaterThan(0.04);
-    expect(mean).toBeLessThan(0.15);
+    const all = [...coverages.strokes, ...coverages.blobs];
+    expect(Math.min(...all)).toBeGreaterThanOrEqual(0.003);
+    expect(Math.max(...all)).toBeLessThanOrEqual(0.25);
+    expect(meanAndVariance(coverages.strokes).mean).toBeGreaterThan(0.04);
+    expect(meanAndVariance(coverages.strokes).mean).toBeLessThan(0.15);
+    // Blobs: about count·π·size² of the image (an ellipse of mean radius `size` keeps the disk's area).
+    expect(meanAndVariance(coverages.blobs).mean).toBeGreaterThan(0.01);
+    expect(meanAndVariance(coverages.blobs).mean).toBeLessThan(0.06);
+  });
+
+  it('a blob of mean radius r covers about πr² pixels', () => {
+    let area = 0;
+    for (let seed = 0; seed < 50; seed++) area += drawBlobMask(200, 200, 1, 12, createRng(seed)).reduce((a, b) => a + b, 0);
+    // Blobs that reach past the border are cut, and the rim's wobble adds about ½·Σa² of the area.
+    expect(area / 50 / (Math.PI * 144)).toBeGreaterThan(0.8);
+    expect(area / 50 / (Math.PI * 144)).toBeLessThan(1.15);
   });
 
   it('a stroke is a capsule of the requested thickness', () => {
@@ -204,43 +225,47 @@ describe('inpainting', () => {
   });
 
   it('paints exactly the mask pixels, fully white or black', () => {
-    const seed = 21;
-    const { image, params } = degrade(scene256, 'inpainting', seed);
-    const rng = createRng(seed);
-    DEGRADATIONS.inpainting.sampleParams(rng);
-    const mask = drawStrokeMask(256, 256, params.strokes, params.thickness, rng);
-    const value = params.colour === 'white' ? 1 : 0;
-    let wrong = 0;
-    for (let i = 0; i < image.data.length; i++) {
-      if (image.data[i] !== (mask[Math.floor(i / 3)] ? value : scene256.data[i])) wrong++;
+    const families = new Set<string>();
+    for (const seed of [21, 22, 23, 24, 25, 26]) {
+      const { image, params } = degrade(scene256, 'inpainting', seed);
+      families.add(params.family);
+      const rng = createRng(seed);
+      DEGRADATIONS.inpainting.sampleParams(rng);
+      const mask = maskOf(params, 256, rng);
+      const value = params.colour === 'white' ? 1 : 0;
+      let wrong = 0;
+      for (let i = 0; i < image.data.length; i++) {
+        if (image.data[i] !== (mask[Math.floor(i / 3)] ? value : scene256.data[i])) wrong++;
+      }
+      expect(wrong).toBe(0);
+      expect(mask.some((m) => m === 1)).toBe(true);
     }
-    expect(wrong).toBe(0);
-    expect(mask.some((m) => m === 1)).toBe(true);
+    expect(families.size).toBe(2);
   });
 });
 
 describe('salt & pepper', () => {
-  it('replaces about 5 % of pixel locations, all channels together, half white', () => {
-    for (const seed of [1, 2, 3]) {
-      const { image } = degrade(scene256, 'salt_pepper', seed);
+  const flat = quantize8(constantImage(256, 256, 0.5));
+  it.each(['location', 'channel'] as const)('%s: replaces the drawn share of values, white in the drawn share', (family) => {
+    for (const [amount, saltFraction] of [[0.02, 0.3], [0.05, 0.5], [0.1, 0.7]]) {
+      const image = DEGRADATIONS.salt_pepper.apply(flat, { family, amount, saltFraction }, createRng(amount * 100));
       let white = 0;
       let black = 0;
-      let partial = 0;
+      let mixed = 0; // pixels whose channels did not all change alike
       for (let p = 0; p < 256 * 256; p++) {
         const o = image.data.subarray(p * 3, p * 3 + 3);
-        const c = scene256.data.subarray(p * 3, p * 3 + 3);
-        const changed = o[0] !== c[0] || o[1] !== c[1] || o[2] !== c[2];
-        if (!changed) continue;
-        if (o[0] === 1 && o[1] === 1 && o[2] === 1) white++;
-        else if (o[0] === 0 && o[1] === 0 && o[2] === 0) black++;
-        else partial++;
+        for (const v of o) (v === 1 ? white++ : v === 0 ? black++ : 0);
+        if (!(o[0] === o[1] && o[1] === o[2])) mixed++;
       }
-      const rate = (white + black) / (256 * 256);
-      expect(partial).toBe(0);
-      expect(rate).toBeGreaterThan(0.04);
-      expect(rate).toBeLessThan(0.06);
-      expect(white / (white + black)).toBeGreaterThan(0.45);
-      expect(white / (white + black)).toBeLessThan(0.55);
+      const values = 256 * 256 * 3;
+      const rate = (white + black) / values;
+      expect(rate).toBeGreaterThan(amount * 0.93);
+      expect(rate).toBeLessThan(amount * 1.07);
+      expect(white / (white + black)).toBeGreaterThan(saltFraction - 0.04);
+      expect(white / (white + black)).toBeLessThan(saltFraction + 0.04);
+      // Per channel apart, a pixel is hit on one channel only about as often as 3·a·(1 − a)²; together, never.
+      if (family === 'location') expect(mixed).toBe(0);
+      else expect(mixed / (256 * 256)).toBeGreaterThan(3 * amount * (1 - amount) ** 2 * 0.9);
     }
   });
 });
@@ -249,7 +274,9 @@ describe('Gaussian noise', () => {
   it('has the sampled σ (in 8-bit levels) and zero mean on a mid-grey image', () => {
     const grey = quantize8(constantImage(128, 128, 0.5));
     for (const seed of [1, 2, 3, 4]) {
-      const { image, params } = degrade(grey, 'gaussian_noise', seed);
+      const sigma = 10 + 10 * seed;
+      const image = DEGRADATIONS.gaussian_noise.apply(grey, { family: 'rgb', sigma }, createRng(seed));
+      const params = { sigma };
       const residual = image.data.map((v, i) => v - grey.data[i]);
       const { mean, variance } = meanAndVariance(residual);
       expect(Math.abs(mean)).toBeLessThan(0.003);
@@ -265,7 +292,7 @@ describe('Poisson noise', () => {
     for (const level of [20, 77, 200]) {
       const x = level / 255;
       const flat = quantize8(constantImage(128, 128, x));
-      const { image } = degrade(flat, 'poisson_noise', level);
+      const image = DEGRADATIONS.poisson_noise.apply(flat, { family: 'rgb', peak: 100 }, createRng(level));
       const { mean, variance } = meanAndVariance(image.data);
       expect(mean).toBeCloseTo(x, 2);
       // Quantising k/100 to 8 bits adds (1/255)²/12 of variance, well under the tolerance.
@@ -275,8 +302,10 @@ describe('Poisson noise', () => {
   });
 
   it('keeps black black', () => {
-    const { image } = degrade(constantImage(16, 16, 0), 'poisson_noise', 1);
-    expect(image.data.every((v) => v === 0)).toBe(true);
+    for (const family of ['rgb', 'luma'] as const) {
+      const image = DEGRADATIONS.poisson_noise.apply(constantImage(16, 16, 0), { family, peak: 50 }, createRng(1));
+      expect(image.data.every((v) => v === 0)).toBe(true);
+    }
   });
 });
 
@@ -312,13 +341,14 @@ describe('JPEG', () => {
 
   it('loses more at lower quality', () => {
     const psnr = (q: number) => {
-      const out = DEGRADATIONS.jpeg.apply(scene64, { quality: q }, createRng(0));
+      const out = DEGRADATIONS.jpeg.apply(scene64, { family: 'once', quality: q, chroma: '4:4:4' }, createRng(0));
       let se = 0;
       for (let i = 0; i < out.data.length; i++) se += (out.data[i] - scene64.data[i]) ** 2;
       return 10 * Math.log10(out.data.length / se);
     };
     expect(psnr(10)).toBeLessThan(psnr(25));
     expect(psnr(25)).toBeLessThan(psnr(40));
+    expect(psnr(40)).toBeLessThan(psnr(90));
   });
 });
 
@@ -327,8 +357,8 @@ describe('SR', () => {
     expect(scaledSide(48, 0.999)).toBe(47);
     expect(scaledSide(48, 0.25)).toBe(12);
     expect(scaledSide(3, 0.25)).toBe(1);
-    for (const method of ['bilinear', 'bicubic', 'area'] as const) {
-      const out = DEGRADATIONS.sr.apply(scene64, { scale: 0.999, downMethod: method, upMethod: 'bicubic' }, createRng(0));
+    for (const method of RESIZE_METHODS) {
+      const out = DEGRADATIONS.sr.apply(scene64, { factor: 1.001, downMethod: method, antialias: 'on', upMethod: 'bicubic' }, createRng(0));
       expect([out.width, out.height]).toEqual([64, 64]);
       expect(toRgb8(out)).not.toEqual(toRgb8(scene64));
     }

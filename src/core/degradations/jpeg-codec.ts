@@ -1,5 +1,7 @@
 import { decode as jpegJsDecode } from 'jpeg-js';
-import { encodeBaselineJpeg } from './jpeg-encoder.ts';
+import { encodeBaselineJpeg, type ChromaSampling } from './jpeg-encoder.ts';
+
+export type { ChromaSampling } from './jpeg-encoder.ts';
 
 /**
  * A typed, Buffer-free JPEG codec for src/core.
@@ -20,10 +22,10 @@ type DecodeFn = (
 
 const decodeUntyped = jpegJsDecode as unknown as DecodeFn;
 
-/** Encodes 8-bit RGBA (alpha ignored) as a baseline JPEG, 4:4:4 chroma, at quality 1–100. */
-export function encodeJpeg(rgba: Uint8Array, width: number, height: number, quality: number): Uint8Array {
+/** Encodes 8-bit RGBA (alpha ignored) as a baseline JPEG at quality 1–100, with 4:4:4 chroma unless told otherwise. */
+export function encodeJpeg(rgba: Uint8Array, width: number, height: number, quality: number, chroma: ChromaSampling = '4:4:4'): Uint8Array {
   if (rgba.length !== width * height * 4) throw new RangeError(`RGBA data has ${rgba.length} bytes, expected ${width * height * 4}`);
-  return encodeBaselineJpeg(rgba, width, height, quality);
+  return encodeBaselineJpeg(rgba, width, height, quality, chroma);
 }
 
 /** Decodes a JPEG to 8-bit RGB (3 bytes per pixel) without touching Buffer. */

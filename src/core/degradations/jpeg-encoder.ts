@@ -397,7 +397,7 @@ function writeDQT(quant: QuantTables): void {
   for (let j = 0; j < 64; j++) writeByte(quant.uvTable[j]);
 }
 
-function writeSOF0(width: number, height: number): void {
+function writeSOF0(width: number, height: number, chroma: ChromaSampling): void {
   writeWord(0xffc0); // marker
   writeWord(17); // length, truecolor YUV JPG
   writeByte(8); // precision
@@ -405,7 +405,7 @@ function writeSOF0(width: number, height: number): void {
   writeWord(width);
   writeByte(3); // nrofcomponents
   writeByte(1); // IdY
-  writeByte(0x11); // HVY
+  writeByte(chroma === '4:2:0' ? 0x22 : 0x11); // HVY: luma sampled twice as densely each way in 4:2:0
   writeByte(0); // QTY
   writeByte(2); // IdU
   writeByte(0x11); // HVU
@@ -447,6 +447,8 @@ function writeSOS(): void {
 
 // ---- DCT, quantisation and entropy coding of one 8×8 block --------------------------------------
 
+/** The four luma blocks of a 4:2:0 MCU, in the order the scan stores them. */
+const LUMA_BLOCKS_420: readonly (readonly [number, number])[] = [[0, 0], [8, 0], [0, 8], [8, 8]];
 const YDU = new Float64Array(64);
 const UDU = new Float64Array(64);
 const VDU = new Float64Array(64);
@@ -616,12 +618,23 @@ function processDU(tables: SharedTables, cdu: Float64Array, fdtbl: Float64Array,
   return DU[0];
 }
 
+/** Chroma sampling: full resolution, or halved each way (libjpeg's default, what cameras and most websites save). */
+export type ChromaSampling = '4:4:4' | '4:2:0';
+
 /**
- * Encodes 8-bit RGBA pixels (row-major, 4 bytes per pixel, alpha ignored) as a baseline JPEG with
- * 4:4:4 sampling. `quality` follows jpeg-js: 1–100 (clamped; 0 or NaN mean 50). Byte-identical to
- * jpeg-js's `encode({ width, height, data: rgba }, quality)`.
+ * Encodes 8-bit RGBA pixels (row-major, 4 bytes per pixel, alpha ignored) as a baseline JPEG.
+ * `quality` follows jpeg-js: 1–100 (clamped; 0 or NaN mean 50). With 4:4:4 sampling the bytes are
+ * identical to jpeg-js's `encode({ width, height, data: rgba }, quality)`. With 4:2:0 each 16×16 MCU
+ * holds four luma blocks and one block of each chroma, averaged over 2×2 pixels with libjpeg's
+ * alternating rounding bias (jcsample.c h2v2_downsample); the tables and quality scaling are the same.
  */
-export function encodeBaselineJpeg(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, quality: number): Uint8Array {
+export function encodeBaselineJpeg(
+  rgba: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  quality: number,
+  chroma: ChromaSampling = '4:4:4',
+): Uint8Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 65535 || height > 65535) {
     throw new RangeError(`JPEG size must be whole numbers of pixels in 1–65535, got ${width}×${height}`);
   }
@@ -641,7 +654,7 @@ export function encodeBaselineJpeg(rgba: Uint8Array | Uint8ClampedArray, width: 
   writeWord(0xffd8); // SOI
   writeAPP0();
   writeDQT(quant);
-  writeSOF0(width, height);
+  writeSOF0(width, height, chroma);
   writeDHT();
   writeSOS();
 
@@ -650,26 +663,59 @@ export function encodeBaselineJpeg(rgba: Uint8Array | Uint8ClampedArray, width: 
   let dcv = 0;
   const lastRow = height - 1;
   const lastCol = width - 1;
-  for (let y = 0; y < height; y += 8) {
-    for (let x = 0; x < width; x += 8) {
-      // Blocks that reach past the image repeat its last row / column (jpeg-js's padding).
-      for (let row = 0; row < 8; row++) {
-        const rowStart = Math.min(y + row, lastRow) * width;
-        for (let col = 0; col < 8; col++) {
-          const p = (rowStart + Math.min(x + col, lastCol)) * 4;
-          const r = rgba[p];
-          const g = rgba[p + 1];
-          const b = rgba[p + 2];
-          const pos = row * 8 + col;
-          YDU[pos] = ((rgbYuv[r] + rgbYuv[g + 256] + rgbYuv[b + 512]) >> 16) - 128;
-          UDU[pos] = ((rgbYuv[r + 768] + rgbYuv[g + 1024] + rgbYuv[b + 1280]) >> 16) - 128;
-          VDU[pos] = ((rgbYuv[r + 1280] + rgbYuv[g + 1536] + rgbYuv[b + 1792]) >> 16) - 128;
-        }
+  // Blocks that reach past the image repeat its last row / column (jpeg-js's padding).
+  const pixel = (x: number, y: number) => (Math.min(y, lastRow) * width + Math.min(x, lastCol)) * 4;
+  const lumaBlock = (x: number, y: number) => {
+    for (let row = 0; row < 8; row++) {
+      for (let col = 0; col < 8; col++) {
+        const p = pixel(x + col, y + row);
+        YDU[row * 8 + col] = ((rgbYuv[rgba[p]] + rgbYuv[rgba[p + 1] + 256] + rgbYuv[rgba[p + 2] + 512]) >> 16) - 128;
       }
-      ensureCapacity(MCU_BYTES_BOUND);
-      dcy = processDU(tables, YDU, quant.fdtblY, dcy, yDc, yAc);
-      dcu = processDU(tables, UDU, quant.fdtblUV, dcu, uvDc, uvAc);
-      dcv = processDU(tables, VDU, quant.fdtblUV, dcv, uvDc, uvAc);
+    }
+  };
+  // Cb and Cr of one pixel, 0–255 (the tables carry the +128 offset).
+  const cb = (p: number) => (rgbYuv[rgba[p] + 768] + rgbYuv[rgba[p + 1] + 1024] + rgbYuv[rgba[p + 2] + 1280]) >> 16;
+  const cr = (p: number) => (rgbYuv[rgba[p] + 1280] + rgbYuv[rgba[p + 1] + 1536] + rgbYuv[rgba[p + 2] + 1792]) >> 16;
+
+  if (chroma === '4:4:4') {
+    for (let y = 0; y < height; y += 8) {
+      for (let x = 0; x < width; x += 8) {
+        lumaBlock(x, y);
+        for (let row = 0; row < 8; row++) {
+          for (let col = 0; col < 8; col++) {
+            const p = pixel(x + col, y + row);
+            UDU[row * 8 + col] = cb(p) - 128;
+            VDU[row * 8 + col] = cr(p) - 128;
+          }
+        }
+        ensureCapacity(MCU_BYTES_BOUND);
+        dcy = processDU(tables, YDU, quant.fdtblY, dcy, yDc, yAc);
+        dcu = processDU(tables, UDU, quant.fdtblUV, dcu, uvDc, uvAc);
+        dcv = processDU(tables, VDU, quant.fdtblUV, dcv, uvDc, uvAc);
+      }
+    }
+  } else {
+    for (let y = 0; y < height; y += 16) {
+      for (let x = 0; x < width; x += 16) {
+        ensureCapacity(2 * MCU_BYTES_BOUND);
+        for (const [dx, dy] of LUMA_BLOCKS_420) {
+          lumaBlock(x + dx, y + dy);
+          dcy = processDU(tables, YDU, quant.fdtblY, dcy, yDc, yAc);
+        }
+        for (let row = 0; row < 8; row++) {
+          for (let col = 0; col < 8; col++) {
+            const p00 = pixel(x + 2 * col, y + 2 * row);
+            const p10 = pixel(x + 2 * col + 1, y + 2 * row);
+            const p01 = pixel(x + 2 * col, y + 2 * row + 1);
+            const p11 = pixel(x + 2 * col + 1, y + 2 * row + 1);
+            const bias = 1 + (col & 1); // 1, 2, 1, 2, … across the row
+            UDU[row * 8 + col] = ((cb(p00) + cb(p10) + cb(p01) + cb(p11) + bias) >> 2) - 128;
+            VDU[row * 8 + col] = ((cr(p00) + cr(p10) + cr(p01) + cr(p11) + bias) >> 2) - 128;
+          }
+        }
+        dcu = processDU(tables, UDU, quant.fdtblUV, dcu, uvDc, uvAc);
+        dcv = processDU(tables, VDU, quant.fdtblUV, dcv, uvDc, uvAc);
+      }
     }
   }
 

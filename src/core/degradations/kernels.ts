@@ -72,29 +72,18 @@ export function gaussianKernel(size: number, sigma: number): Kernel {
 export function motionKernel(radius: number, sigma: number, angleDeg: number): Kernel {
   if (!Number.isInteger(radius) || radius < 1) throw new RangeError(`motion radius must be an integer ≥ 1, got ${radius}`);
   if (!(sigma > 0)) throw new RangeError(`motion sigma must be > 0, got ${sigma}`);
-  const size = 2 * radius + 1;
-  const weights = new Float64Array(size * size);
   const theta = (angleDeg * Math.PI) / 180;
   const ux = Math.cos(theta);
   const uy = -Math.sin(theta);
   const inv2s2 = 1 / (2 * sigma * sigma);
   const stepsPerPixel = 4;
+  const points: [number, number, number][] = [];
+  // |t| ≤ radius keeps every sample inside the kernel.
   for (let i = -radius * stepsPerPixel; i <= radius * stepsPerPixel; i++) {
     const t = i / stepsPerPixel;
-    const w = Math.exp(-t * t * inv2s2);
-    // Position in kernel coordinates; |t| ≤ radius keeps it inside [0, size − 1].
-    const px = radius + t * ux;
-    const py = radius + t * uy;
-    const x0 = Math.floor(px);
-    const y0 = Math.floor(py);
-    const fx = px - x0;
-    const fy = py - y0;
-    splat(weights, size, x0, y0, w * (1 - fx) * (1 - fy));
-    splat(weights, size, x0 + 1, y0, w * fx * (1 - fy));
-    splat(weights, size, x0, y0 + 1, w * (1 - fx) * fy);
-    splat(weights, size, x0 + 1, y0 + 1, w * fx * fy);
+    points.push([t * ux, t * uy, Math.exp(-t * t * inv2s2)]);
   }
-  return normalised(size, weights);
+  return splatPath(radius, points);
 }
 
 function splat(weights: Float64Array, size: number, x: number, y: number, w: number): void {
@@ -125,6 +114,177 @@ export function diskKernel(radius: number): Kernel {
         }
       }
       weights[(y + r) * size + (x + r)] = inside / (sub * sub);
+    }
+  }
+  return normalised(size, weights);
+}
+
+/**
+ * Elliptic Gaussian exp(−½ xᵀΣ⁻¹x) with σ `sigmaMajor` along the axis at `angleDeg` and
+ * σ·`axisRatio` across it (BasicSR's anisotropic kernel), on a size×size grid.
+ */
+export function anisotropicGaussianKernel(size: number, sigmaMajor: number, axisRatio: number, angleDeg: number): Kernel {
+  assertOddSize(size);
+  if (!(sigmaMajor > 0) || !(axisRatio > 0 && axisRatio <= 1)) {
+    throw new RangeError(`anisotropic Gaussian needs σ > 0 and an axis ratio in (0, 1], got ${sigmaMajor}, ${axisRatio}`);
+  }
+  const r = (size - 1) / 2;
+  const theta = (angleDeg * Math.PI) / 180;
+  const c = Math.cos(theta);
+  const s = -Math.sin(theta); // image y points down
+  const a = 1 / (sigmaMajor * sigmaMajor);
+  const b = 1 / (sigmaMajor * axisRatio) ** 2;
+  const weights = new Float64Array(size * size);
+  for (let y = -r; y <= r; y++) {
+    for (let x = -r; x <= r; x++) {
+      const along = x * c + y * s;
+      const across = -x * s + y * c;
+      weights[(y + r) * size + (x + r)] = Math.exp(-0.5 * (along * along * a + across * across * b));
+    }
+  }
+  return normalised(size, weights);
+}
+
+/** Isotropic generalized Gaussian exp(−½ (r²/σ²)^β) (BasicSR's generalized kernel; β = 1 is the Gaussian). */
+export function generalizedGaussianKernel(size: number, sigma: number, beta: number): Kernel {
+  assertOddSize(size);
+  if (!(sigma > 0) || !(beta > 0)) throw new RangeError(`generalized Gaussian needs σ > 0 and β > 0, got ${sigma}, ${beta}`);
+  const r = (size - 1) / 2;
+  const weights = new Float64Array(size * size);
+  for (let y = -r; y <= r; y++) {
+    for (let x = -r; x <= r; x++) weights[(y + r) * size + (x + r)] = Math.exp(-0.5 * ((x * x + y * y) / (sigma * sigma)) ** beta);
+  }
+  return normalised(size, weights);
+}
+
+/** Splats points (kernel coordinates relative to the centre tap) with the given weights into a kernel of side 2·radius + 1. */
+function splatPath(radius: number, points: readonly (readonly [number, number, number])[]): Kernel {
+  const size = 2 * radius + 1;
+  const weights = new Float64Array(size * size);
+  for (const [dx, dy, w] of points) {
+    const px = radius + dx;
+    const py = radius + dy;
+    const x0 = Math.floor(px);
+    const y0 = Math.floor(py);
+    const fx = px - x0;
+    const fy = py - y0;
+    splat(weights, size, x0, y0, w * (1 - fx) * (1 - fy));
+    splat(weights, size, x0 + 1, y0, w * fx * (1 - fy));
+    splat(weights, size, x0, y0 + 1, w * (1 - fx) * fy);
+    splat(weights, size, x0 + 1, y0 + 1, w * fx * fy);
+  }
+  return normalised(size, weights);
+}
+
+/**
+ * A one-sided motion trail (ImageMagick's -motion-blur): from the centre tap `length` px towards
+ * `angleDeg`, weights exp(−t²/2σ²) falling from the centre. Its mass is off-centre, so the blurred
+ * image also shifts, as with that tool. Size is 2·length + 1.
+ */
+export function trailKernel(length: number, sigma: number, angleDeg: number): Kernel {
+  if (!Number.isInteger(length) || length < 1) throw new RangeError(`trail length must be an integer ≥ 1, got ${length}`);
+  if (!(sigma > 0)) throw new RangeError(`trail sigma must be > 0, got ${sigma}`);
+  const theta = (angleDeg * Math.PI) / 180;
+  const points: [number, number, number][] = [];
+  for (let i = 0; i <= length * 4; i++) {
+    const t = i / 4;
+    points.push([t * Math.cos(theta), -t * Math.sin(theta), Math.exp(-(t * t) / (2 * sigma * sigma))]);
+  }
+  return splatPath(length, points);
+}
+
+/** A camera-shake trajectory's shape parameters (Boracchi & Foi 2012, their createTrajectory). */
+export interface ShakeTrajectory {
+  /** Path length, px. */
+  readonly length: number;
+  /** How much the direction wanders (their "anxiety"). */
+  readonly anxiety: number;
+  /** First direction of motion, degrees. */
+  readonly direction: number;
+  /** Pull back towards the start. */
+  readonly centripetal: number;
+  /** Weight of the random acceleration. */
+  readonly gaussianTerm: number;
+  /** Chance of a sudden jerk per step, times the anxiety. */
+  readonly jerkRate: number;
+  readonly steps: number;
+  /** A trajectory reaching further from its centroid is shrunk to fit; the kernel side is then ≤ 2·maxRadius + 1. */
+  readonly maxRadius: number;
+}
+
+/**
+ * A camera-shake kernel: Boracchi & Foi's random trajectory (constant speed; each step adds a
+ * random acceleration, a pull back to the start and, now and then, a jerk that reverses the
+ * motion), exposed uniformly along its whole path, centred on its centroid. `normal` and `uniform`
+ * draw the trajectory's randomness (a seeded stream in the degradation).
+ */
+export function shakeKernel(t: ShakeTrajectory, uniform: () => number, normal: () => number): Kernel {
+  if (!(t.length > 0) || !Number.isInteger(t.steps) || t.steps < 2) throw new RangeError('a shake trajectory needs a length > 0 and at least 2 steps');
+  const stepLength = t.length / (t.steps - 1);
+  const theta = (t.direction * Math.PI) / 180;
+  let vx = Math.cos(theta) * stepLength;
+  let vy = Math.sin(theta) * stepLength;
+  let x = 0;
+  let y = 0;
+  const xs = [0];
+  const ys = [0];
+  for (let i = 0; i < t.steps - 1; i++) {
+    let dvx = 0;
+    let dvy = 0;
+    if (uniform() < t.jerkRate * t.anxiety) {
+      // A jerk: twice the velocity, turned back by about 180°.
+      const turn = Math.PI + (uniform() - 0.5);
+      dvx = 2 * (vx * Math.cos(turn) - vy * Math.sin(turn));
+      dvy = 2 * (vx * Math.sin(turn) + vy * Math.cos(turn));
+    }
+    dvx += t.anxiety * (t.gaussianTerm * normal() - t.centripetal * x) * stepLength;
+    dvy += t.anxiety * (t.gaussianTerm * normal() - t.centripetal * y) * stepLength;
+    vx += dvx;
+    vy += dvy;
+    const speed = Math.hypot(vx, vy) || 1;
+    vx = (vx / speed) * stepLength;
+    vy = (vy / speed) * stepLength;
+    x += vx;
+    y += vy;
+    xs.push(x);
+    ys.push(y);
+  }
+  const cx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const cy = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let reach = 0;
+  for (let i = 0; i < xs.length; i++) reach = Math.max(reach, Math.abs(xs[i] - cx), Math.abs(ys[i] - cy));
+  const shrink = reach > t.maxRadius - 1 ? (t.maxRadius - 1) / reach : 1;
+  const radius = Math.max(1, Math.ceil(reach * shrink) + 1);
+  return splatPath(radius, xs.map((px, i) => [(px - cx) * shrink, (ys[i] - cy) * shrink, 1] as const));
+}
+
+/**
+ * A lens's disk of confusion: radius `radius`, brightness 1 + a·(2(r/R)² − 1) across it (spherical
+ * aberration; a = 0 is uniform), its rim fading linearly from R − rim to R + rim (8×8 supersampling
+ * per tap). With rim = 0 and a = 0 it is {@link diskKernel}. Size is 2·ceil(R + rim) + 1.
+ */
+export function lensKernel(radius: number, rim: number, aberration: number): Kernel {
+  if (!(radius > 0) || !(rim >= 0) || !(Math.abs(aberration) < 1)) {
+    throw new RangeError(`lens kernel needs radius > 0, rim ≥ 0 and |aberration| < 1, got ${radius}, ${rim}, ${aberration}`);
+  }
+  if (rim === 0 && aberration === 0) return diskKernel(radius);
+  const r = Math.ceil(radius + rim);
+  const size = 2 * r + 1;
+  const weights = new Float64Array(size * size);
+  const sub = 8;
+  for (let y = -r; y <= r; y++) {
+    for (let x = -r; x <= r; x++) {
+      let sum = 0;
+      for (let sy = 0; sy < sub; sy++) {
+        const py = y - 0.5 + (sy + 0.5) / sub;
+        for (let sx = 0; sx < sub; sx++) {
+          const px = x - 0.5 + (sx + 0.5) / sub;
+          const d = Math.hypot(px, py);
+          const inside = rim > 0 ? Math.min(1, Math.max(0, (radius + rim - d) / (2 * rim))) : d <= radius ? 1 : 0;
+          if (inside > 0) sum += inside * (1 + aberration * (2 * Math.min(1, (d / radius) ** 2) - 1));
+        }
+      }
+      weights[(y + r) * size + (x + r)] = sum / (sub * sub);
     }
   }
   return normalised(size, weights);

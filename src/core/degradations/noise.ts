@@ -1,16 +1,122 @@
 import { createImage, type RgbImage } from '../image.ts';
 import type { Rng } from '../random.ts';
+import { convolveSeparable } from './convolve.ts';
+import { gaussianTaps } from './kernels.ts';
 import type { DegradationParams } from './table.ts';
 
 // The noise degradations. They leave values outside [0, 1]; the registry's 8-bit quantisation clips.
 
-/** x + σ·N(0, 1) per pixel and channel, σ given in 8-bit levels. */
-export function applyGaussianNoise(image: RgbImage, params: DegradationParams<'gaussian_noise'>, rng: Rng): RgbImage {
-  const sigma = params.sigma / 255;
+/** x + σ·N(0, 1) per pixel and channel, σ in 8-bit levels (the paper's Gaussian noise; a sensor's read noise). */
+export function addGaussianNoise(image: RgbImage, sigmaLevels: number, rng: Rng): RgbImage {
+  const sigma = sigmaLevels / 255;
   const src = image.data;
   const out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = src[i] + sigma * rng.normal();
   return createImage(image.width, image.height, out);
+}
+
+// BT.601 YCbCr → RGB: the R, G, B change for a unit change of Cb and of Cr (Y adds to all three alike).
+const CB_TO_RGB = [0, -0.344136, 1.772] as const;
+const CR_TO_RGB = [1.402, -0.714136, 0] as const;
+/** The mean over R, G, B of the variance a unit-variance Cb and a unit-variance Cr add. */
+const CHROMA_VARIANCE_IN_RGB = [0, 1, 2].reduce((sum, c) => sum + CB_TO_RGB[c] ** 2 + CR_TO_RGB[c] ** 2, 0) / 3;
+
+/**
+ * White Gaussian noise of unit variance per value, low-passed by a separable Gaussian of σ `grain`
+ * px and scaled back to unit variance, so only its spectrum changes: a value of the filtered noise
+ * is Σᵢⱼ tᵢtⱼ·wᵢⱼ, of variance (Σt²)².
+ */
+function correlatedNoise(width: number, height: number, grain: number, rng: Rng): Float32Array {
+  const white = createImage(width, height);
+  for (let i = 0; i < white.data.length; i++) white.data[i] = rng.normal();
+  const taps = gaussianTaps(2 * Math.ceil(3 * grain) + 1, grain);
+  let energy = 0;
+  for (const t of taps) energy += t * t;
+  const filtered = convolveSeparable(white, taps, 'reflect').data;
+  for (let i = 0; i < filtered.length; i++) filtered[i] /= energy;
+  return filtered;
+}
+
+export function applyGaussianNoise(image: RgbImage, params: DegradationParams<'gaussian_noise'>, rng: Rng): RgbImage {
+  const sigma = params.sigma / 255;
+  const src = image.data;
+  const n = image.width * image.height;
+  const out = new Float32Array(src);
+  switch (params.family) {
+    case 'rgb':
+      return addGaussianNoise(image, params.sigma, rng);
+    case 'grey':
+      for (let p = 0; p < n; p++) {
+        const e = sigma * rng.normal();
+        for (let c = 0; c < 3; c++) out[p * 3 + c] += e;
+      }
+      break;
+    case 'luma-chroma': {
+      // σ stays the noise per RGB channel on average: a channel's variance is σy² + σc²·CHROMA_VARIANCE_IN_RGB.
+      const luma = sigma / Math.sqrt(1 + CHROMA_VARIANCE_IN_RGB * params.chromaRatio ** 2);
+      const chroma = luma * params.chromaRatio;
+      for (let p = 0; p < n; p++) {
+        const y = luma * rng.normal();
+        const cb = chroma * rng.normal();
+        const cr = chroma * rng.normal();
+        for (let c = 0; c < 3; c++) out[p * 3 + c] += y + CB_TO_RGB[c] * cb + CR_TO_RGB[c] * cr;
+      }
+      break;
+    }
+    case 'correlated': {
+      const noise = correlatedNoise(image.width, image.height, params.grain, rng);
+      for (let i = 0; i < out.length; i++) out[i] += sigma * noise[i];
+      break;
+    }
+  }
+  return createImage(image.width, image.height, out);
+}
+
+/** Shot noise as the family says: per channel, with read noise added, or on the luminance only. */
+export function applyPoissonNoise(image: RgbImage, params: DegradationParams<'poisson_noise'>, rng: Rng): RgbImage {
+  switch (params.family) {
+    case 'rgb':
+      return poissonNoise(image, params.peak, rng);
+    case 'poisson-gaussian':
+      return addGaussianNoise(poissonNoise(image, params.peak, rng), params.readNoise, rng);
+    case 'luma': {
+      // The noise of the BT.601 luma, added to each channel alike.
+      const n = image.width * image.height;
+      const src = image.data;
+      const luma = createImage(image.width, image.height);
+      for (let p = 0; p < n; p++) {
+        const y = 0.299 * src[p * 3] + 0.587 * src[p * 3 + 1] + 0.114 * src[p * 3 + 2];
+        luma.data[p * 3] = luma.data[p * 3 + 1] = luma.data[p * 3 + 2] = y;
+      }
+      const noisy = poissonNoiseOfChannel(luma, 0, params.peak, rng);
+      const out = new Float32Array(src);
+      for (let p = 0; p < n; p++) {
+        const e = noisy[p] - luma.data[p * 3];
+        for (let c = 0; c < 3; c++) out[p * 3 + c] += e;
+      }
+      return createImage(image.width, image.height, out);
+    }
+  }
+}
+
+/** One channel's values through Poisson(x·peak)/peak (see {@link poissonNoise}), as a plane. */
+function poissonNoiseOfChannel(image: RgbImage, channel: number, peak: number, rng: Rng): Float32Array {
+  const n = image.width * image.height;
+  const out = new Float32Array(n);
+  const cdfs = new Map<number, Float64Array>();
+  for (let p = 0; p < n; p++) out[p] = poissonValue(image.data[p * 3 + channel], peak, cdfs, rng);
+  return out;
+}
+
+function poissonValue(x: number, peak: number, cdfByMean: Map<number, Float64Array>, rng: Rng): number {
+  const mean = x * peak;
+  if (!(mean > 0)) return 0; // Poisson(0) is 0 (and negative inputs carry no light)
+  let cdf = cdfByMean.get(mean);
+  if (!cdf) {
+    cdf = poissonCdf(mean);
+    cdfByMean.set(mean, cdf);
+  }
+  return sampleFromCdf(cdf, rng.next()) / peak;
 }
 
 /**
@@ -18,21 +124,11 @@ export function applyGaussianNoise(image: RgbImage, params: DegradationParams<'g
  * Sampled by inverting the exact Poisson CDF with one uniform per value. Images are usually 8-bit, so
  * there are at most 256 distinct means; each CDF is built once per call and reused.
  */
-export function applyPoissonNoise(image: RgbImage, params: DegradationParams<'poisson_noise'>, rng: Rng): RgbImage {
-  const peak = params.peak;
+export function poissonNoise(image: RgbImage, peak: number, rng: Rng): RgbImage {
   const src = image.data;
   const out = new Float32Array(src.length);
   const cdfByMean = new Map<number, Float64Array>();
-  for (let i = 0; i < src.length; i++) {
-    const mean = src[i] * peak;
-    if (!(mean > 0)) continue; // Poisson(0) is 0 (and negative inputs carry no light)
-    let cdf = cdfByMean.get(mean);
-    if (!cdf) {
-      cdf = poissonCdf(mean);
-      cdfByMean.set(mean, cdf);
-    }
-    out[i] = sampleFromCdf(cdf, rng.next()) / peak;
-  }
+  for (let i = 0; i < src.length; i++) out[i] = poissonValue(src[i], peak, cdfByMean, rng);
   return createImage(image.width, image.height, out);
 }
 
@@ -67,16 +163,16 @@ export function sampleFromCdf(cdf: Float64Array, u: number): number {
   return lo;
 }
 
-/** Each pixel location (all channels together) turns white or black with probability `amount`. */
+/** Impulses: with probability `amount`, a pixel location (all channels together) or each channel apart turns white or black. */
 export function applySaltPepper(image: RgbImage, params: DegradationParams<'salt_pepper'>, rng: Rng): RgbImage {
   const out = new Float32Array(image.data);
   const n = image.width * image.height;
+  const impulse = () => (rng.next() < params.saltFraction ? 1 : 0);
   for (let p = 0; p < n; p++) {
-    if (rng.next() < params.amount) {
-      const value = rng.next() < params.saltFraction ? 1 : 0;
-      out[p * 3] = value;
-      out[p * 3 + 1] = value;
-      out[p * 3 + 2] = value;
+    if (params.family === 'location') {
+      if (rng.next() < params.amount) out[p * 3] = out[p * 3 + 1] = out[p * 3 + 2] = impulse();
+    } else {
+      for (let c = 0; c < 3; c++) if (rng.next() < params.amount) out[p * 3 + c] = impulse();
     }
   }
   return createImage(image.width, image.height, out);

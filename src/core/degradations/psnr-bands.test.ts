@@ -28,7 +28,8 @@ describe('PSNR against the clean image', () => {
     }
     expect(Math.min(...values)).toBeGreaterThanOrEqual(band.min);
     expect(Math.max(...values)).toBeLessThanOrEqual(band.max);
-    // Sanity of the band itself: it must describe a real loss (well below lossless 8-bit).
-    expect(band.max).toBeLessThan(40);
+    // Sanity of the band itself: it must describe a real loss, well below the 58.9 dB of 8-bit quantisation alone
+    // (JPEG reaches quality 95, which loses little on the smooth synthetic scenes).
+    expect(band.max).toBeLessThan(45);
   });
 });

@@ -8,13 +8,25 @@ import { createImage, type RgbImage } from '../image.ts';
  *   antialias=false), so downscales alias a little.
  * - `bicubic`: Keys cubic with a = −0.5 (PIL / Matlab; cv2 uses −0.75), 4 taps per axis, no
  *   anti-aliasing either; it can overshoot [0, 1] near edges and this function does not clip.
+ * - `lanczos3`: the windowed sinc sinc(t)·sinc(t/3), 6 taps per axis (PIL's, ImageMagick's and
+ *   libvips' Lanczos), weights normalised to sum 1 per output pixel.
+ * - `nearest`: the source pixel whose centre is nearest (PIL's NEAREST: floor((i + 0.5)·in/out)).
  * - `area`: exact box integration: each output pixel averages the source pixels it covers, weighted
  *   by overlap. For shrinking this is cv2 INTER_AREA; for enlarging it is a fractional
  *   nearest-neighbour (cv2 switches to a bilinear-like filter there instead).
+ *
+ * With `antialias`, a shrink widens the bilinear, bicubic or Lanczos filter by the factor (its
+ * support scales with in/out), as PIL, ImageMagick and libvips do; without it (the default) the
+ * filter keeps its width and a shrink aliases, as cv2 and torch's antialias=false do.
  */
-export type ResizeMethod = 'bilinear' | 'bicubic' | 'area';
+export type ResizeMethod = 'nearest' | 'bilinear' | 'bicubic' | 'lanczos3' | 'area';
 
-export const RESIZE_METHODS: readonly ResizeMethod[] = ['bilinear', 'bicubic', 'area'];
+export const RESIZE_METHODS: readonly ResizeMethod[] = ['nearest', 'bilinear', 'bicubic', 'lanczos3', 'area'];
+
+export interface ResizeOptions {
+  /** Widen the filter by the shrink factor (no effect when enlarging, and on `nearest` and `area`). */
+  readonly antialias?: boolean;
+}
 
 /** Keys' cubic convolution weight for distance t (a = −0.5). */
 export function cubicWeight(t: number, a = -0.5): number {
@@ -24,6 +36,24 @@ export function cubicWeight(t: number, a = -0.5): number {
   return 0;
 }
 
+function sinc(x: number): number {
+  if (x === 0) return 1;
+  const px = Math.PI * x;
+  return Math.sin(px) / px;
+}
+
+/** Lanczos-3 window weight for distance t. */
+export function lanczos3Weight(t: number): number {
+  return Math.abs(t) < 3 ? sinc(t) * sinc(t / 3) : 0;
+}
+
+/** The interpolating filters by kernel function and support (half-width in source pixels at scale 1). */
+const FILTERS = {
+  bilinear: { support: 1, weight: (t: number) => Math.max(0, 1 - Math.abs(t)) },
+  bicubic: { support: 2, weight: (t: number) => cubicWeight(t) },
+  lanczos3: { support: 3, weight: lanczos3Weight },
+} as const;
+
 /** Per output coordinate along one axis: which source indices it reads and with what weights. */
 interface AxisTaps {
   /** start[i]..start[i + 1] index into `index` and `weight` for output coordinate i. */
@@ -32,7 +62,7 @@ interface AxisTaps {
   readonly weight: Float64Array;
 }
 
-function axisTaps(inSize: number, outSize: number, method: ResizeMethod): AxisTaps {
+function axisTaps(inSize: number, outSize: number, method: ResizeMethod, antialias: boolean): AxisTaps {
   const scale = inSize / outSize;
   const start = new Int32Array(outSize + 1);
   const index: number[] = [];
@@ -40,7 +70,30 @@ function axisTaps(inSize: number, outSize: number, method: ResizeMethod): AxisTa
   const clamp = (i: number) => (i < 0 ? 0 : i >= inSize ? inSize - 1 : i);
   for (let o = 0; o < outSize; o++) {
     start[o] = index.length;
-    if (method === 'area') {
+    if (method === 'nearest') {
+      index.push(clamp(Math.floor((o + 0.5) * scale)));
+      weight.push(1);
+    } else if (method === 'lanczos3' || (antialias && scale > 1 && method !== 'area')) {
+      // The general filter: support and argument stretched by the shrink factor when anti-aliasing.
+      const filter = FILTERS[method];
+      const stretch = antialias && scale > 1 ? scale : 1;
+      const center = (o + 0.5) * scale - 0.5;
+      const lo = Math.ceil(center - filter.support * stretch);
+      const hi = Math.floor(center + filter.support * stretch);
+      const taps: number[] = [];
+      let sum = 0;
+      for (let j = lo; j <= hi; j++) {
+        const w = filter.weight((j - center) / stretch);
+        taps.push(w);
+        sum += w;
+      }
+      for (let j = lo; j <= hi; j++) {
+        const w = taps[j - lo] / sum;
+        if (w === 0) continue;
+        index.push(clamp(j));
+        weight.push(w);
+      }
+    } else if (method === 'area') {
       const lo = o * scale;
       const hi = (o + 1) * scale;
       for (let j = Math.floor(lo); j < hi && j < inSize; j++) {
@@ -70,7 +123,8 @@ function axisTaps(inSize: number, outSize: number, method: ResizeMethod): AxisTa
 }
 
 /** Resizes to exactly width × height with the given filter; works for any scale, up or down. */
-export function resize(image: RgbImage, width: number, height: number, method: ResizeMethod): RgbImage {
+export function resize(image: RgbImage, width: number, height: number, method: ResizeMethod, options: ResizeOptions = {}): RgbImage {
+  const antialias = options.antialias ?? false;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`resize target must be positive integers, got ${width}×${height}`);
   }
@@ -79,7 +133,7 @@ export function resize(image: RgbImage, width: number, height: number, method: R
   const inWidth = image.width;
 
   // Horizontal pass: inWidth × inHeight → width × inHeight.
-  const cols = axisTaps(inWidth, width, method);
+  const cols = axisTaps(inWidth, width, method, antialias);
   const mid = new Float32Array(width * image.height * 3);
   for (let y = 0; y < image.height; y++) {
     const srcRow = y * inWidth * 3;
@@ -103,7 +157,7 @@ export function resize(image: RgbImage, width: number, height: number, method: R
   }
 
   // Vertical pass: width × inHeight → width × height, whole rows at a time.
-  const rows = axisTaps(image.height, height, method);
+  const rows = axisTaps(image.height, height, method, antialias);
   const out = createImage(width, height);
   const dst = out.data;
   const rowLength = width * 3;

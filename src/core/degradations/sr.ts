@@ -10,13 +10,11 @@ export function scaledSide(side: number, scale: number): number {
   return Math.max(1, Math.min(side - 1, Math.round(side * scale)));
 }
 
-/** Loses detail by a round trip through a smaller image: downscale by s, upscale back to the same size. */
+/** Loses detail by a round trip through a smaller image: shrink by the factor, enlarge back to the same size. */
 export function applySr(image: RgbImage, params: DegradationParams<'sr'>): RgbImage {
-  const small = resize(
-    image,
-    scaledSide(image.width, params.scale),
-    scaledSide(image.height, params.scale),
-    params.downMethod,
-  );
+  const scale = 1 / params.factor;
+  const small = resize(image, scaledSide(image.width, scale), scaledSide(image.height, scale), params.downMethod, {
+    antialias: params.antialias === 'on',
+  });
   return resize(small, image.width, image.height, params.upMethod);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEGRADATION_TABLE } from '../degradations/table';
+import { DEGRADATION_TABLE, sampleParam } from '../degradations/table';
 import { generateTestScene } from '../degradations/test-scenes';
 import { createImage, type RgbImage } from '../image';
 import { createRng } from '../random';
@@ -25,10 +25,18 @@ const isEightBit = (image: RgbImage) => image.data.every((v) => Number.isInteger
 describe('camera history', () => {
   it('stays clear of the degradations it must not be mistaken for', () => {
     const t = DEGRADATION_TABLE;
-    expect(CAMERA_HISTORY.jpeg.quality[0]).toBeGreaterThan(t.jpeg.params.quality.max);
-    expect(CAMERA_HISTORY.soften.sigma[1]).toBeLessThan(t.gaussian_blur.params.sigma.min);
+    const blurs = Object.values(t.gaussian_blur.families).map((f) => ('sigma' in f.params ? f.params.sigma.min : f.params.sigmaMajor.min));
+    expect(CAMERA_HISTORY.soften.sigma[1]).toBeLessThan(Math.min(...blurs));
     expect(CAMERA_HISTORY.soften.sigma[1]).toBeLessThan(t.defocus_blur.params.radius.min);
     expect(CAMERA_HISTORY.noise.sigma[1]).toBeLessThan(t.gaussian_noise.params.sigma.min);
+    // The JPEG class reaches the camera's qualities, but four in five of its saves are below them.
+    const q = t.jpeg.params.quality;
+    const belowCamera = Math.log((CAMERA_HISTORY.jpeg.quality[0] - 0.5) / (q.min - 0.5)) / Math.log((q.max + 0.5) / (q.min - 0.5));
+    expect(belowCamera).toBeGreaterThan(0.75);
+    const rng = createRng(5);
+    let below = 0;
+    for (let i = 0; i < 4000; i++) below += (sampleParam(rng, q) as number) < CAMERA_HISTORY.jpeg.quality[0] ? 1 : 0;
+    expect(below / 4000).toBeCloseTo(belowCamera, 1);
   });
 
   it('softening removes detail and sharpening adds it; both keep the size and 8-bit levels', () => {

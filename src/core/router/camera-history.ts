@@ -1,6 +1,6 @@
 import { convolveSeparable, gaussianTaps, resize } from '../degradations/index';
-import { applyJpeg } from '../degradations/jpeg';
-import { applyGaussianNoise } from '../degradations/noise';
+import { jpegRoundTrip } from '../degradations/jpeg';
+import { addGaussianNoise } from '../degradations/noise';
 import { cropImage, quantize8, type RgbImage } from '../image';
 import type { Rng } from '../random';
 
@@ -12,10 +12,12 @@ import type { Rng } from '../random';
  * views found JPEG most likely in 58 of the 96 held-out clean crops once saved at JPEG quality 75, and
  * SR in 67 of them once softened by a σ = 0.6 px blur (campaign/camera-history-study).
  *
- * Every range stays clear of the degradations' own (degradations/table.ts: JPEG quality 10–40,
- * Gaussian blur σ ≥ 2, defocus radius ≥ 2, noise σ ≥ 10 levels), except the enlargement, which is
- * what SR with a scale near 1 also does: the router is meant to find those two alike, and restoring
- * an SR crop that mild gains little. One table, each step drawn on its own:
+ * The softening, the noise and the sharpening stay clear of the degradations' own ranges
+ * (degradations/table.ts: Gaussian blur σ ≥ 1.5, defocus radius ≥ 2, noise σ ≥ 10 levels). Two
+ * overlap on purpose. The enlargement is what a mild SR also does, and the JPEG class reaches up to
+ * quality 95, drawn log-uniformly so that four in five of its saves are below 60 where a camera's
+ * are 60–95: at high quality the router is meant to find the two alike, and restoring such a photo
+ * gains little. One table, each step drawn on its own:
  */
 export const CAMERA_HISTORY = {
   /** Lens softness: a Gaussian blur of this σ, px. */
@@ -26,8 +28,8 @@ export const CAMERA_HISTORY = {
   noise: { chance: 0.3, sigma: [0.5, 3] },
   /** Unsharp masking: x + amount·(x − blur_σ(x)). */
   sharpen: { chance: 0.3, amount: [0.2, 1], sigma: [0.5, 1.5] },
-  /** A JPEG round trip at this quality. */
-  jpeg: { chance: 0.5, quality: [60, 95] },
+  /** A JPEG round trip at this quality, its chroma halved each way (as cameras and most websites save) in this share. */
+  jpeg: { chance: 0.5, quality: [60, 95], subsampled: 0.7 },
 } as const;
 
 /** The Gaussian blur degradation's separable filter (its kernel is fixed at 15 px), here with a kernel of ±3σ. */
@@ -48,7 +50,7 @@ export function enlarge(image: RgbImage, factor: number): RgbImage {
 
 /** The Gaussian noise degradation at a sensor's small σ (8-bit levels), quantised. */
 export function sensorNoise(image: RgbImage, sigmaLevels: number, rng: Rng): RgbImage {
-  return quantize8(applyGaussianNoise(image, { sigma: sigmaLevels }, rng));
+  return quantize8(addGaussianNoise(image, sigmaLevels, rng));
 }
 
 export function unsharpMask(image: RgbImage, amount: number, sigma: number): RgbImage {
@@ -64,6 +66,6 @@ export function cameraHistory(image: RgbImage, rng: Rng): RgbImage {
   else if (rng.next() < h.enlarge.chance) out = enlarge(out, rng.uniform(...h.enlarge.factor));
   if (rng.next() < h.noise.chance) out = sensorNoise(out, rng.uniform(...h.noise.sigma), rng);
   if (rng.next() < h.sharpen.chance) out = unsharpMask(out, rng.uniform(...h.sharpen.amount), rng.uniform(...h.sharpen.sigma));
-  if (rng.next() < h.jpeg.chance) out = applyJpeg(out, { quality: rng.int(...h.jpeg.quality) });
+  if (rng.next() < h.jpeg.chance) out = jpegRoundTrip(out, rng.int(...h.jpeg.quality), rng.next() < h.jpeg.subsampled ? '4:2:0' : '4:4:4');
   return out;
 }

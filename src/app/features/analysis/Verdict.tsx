@@ -5,7 +5,9 @@ import { formatProbability, groupTag, routerClassName } from './format';
 
 /**
  * The card's answer in one line: what happens to the photo by default. "No damage found" is said
- * plainly, because keeping the photo as it is is then the right outcome, not a failure.
+ * only when the router believes the photo undamaged, and then plainly, because keeping the photo
+ * as it is is the right outcome, not a failure. Damage the router sees but no model is expected to
+ * gain on is named, so that a kept photo is never mistaken for a clean one.
  */
 export function Verdict({ decision, manifest }: { decision: RoutingDecision; manifest: Manifest }) {
   const { model, router } = decision;
@@ -20,6 +22,11 @@ export function Verdict({ decision, manifest }: { decision: RoutingDecision; man
       ) : decision.reason === 'unfamiliar' ? (
         <>
           <strong>Damage none of the models is made for.</strong> The photo will be kept as it is.
+        </>
+      ) : keeps && router && router.likely !== 'clean' ? (
+        <>
+          <strong>{routerClassName(router.likely, manifest.degradations)} found</strong> (P {formatProbability(router.probabilities[router.likely])}); no
+          model is expected to gain on it, so the photo is kept as it is.
         </>
       ) : keeps ? (
         <>
