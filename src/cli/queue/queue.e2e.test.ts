@@ -8,6 +8,7 @@ import { makeImageFolder, runCli, startCli, tempDir, type CliResult } from '../t
 import { loadCheckpoint } from '../train/checkpoint';
 import { freePort } from '../io/free-port';
 import { codeVersion } from './code-version';
+import { SAMPLES_VERSION } from '../router/dataset';
 import { parseQueueUrl, QUEUE_NAME, QUEUE_PREFIX } from './connection';
 import { startLocalRedis, type LocalRedis } from './local-redis';
 import type { JobStatusRow } from './runs';
@@ -141,7 +142,7 @@ describe('grids on a Redis queue (a real redis-server)', () => {
     // The trainings and samples really ran on the workers: their logs name them.
     const workerLogs = (await Promise.all(workers.map(async (w) => (w.child.kill('SIGTERM'), (await w.done).stderr)))).join('\n');
     expect(workerLogs).toMatch(/start train-baseline/);
-    expect(workerLogs).toMatch(/start router-samples-0/);
+    expect(workerLogs).toMatch(new RegExp(`start router-samples-v${SAMPLES_VERSION}-0`));
     expect(workerLogs).toMatch(/start eval-single-jpeg/); // the evaluations too, verifications' included
     expect(workerLogs).toMatch(/start eval-[a-z_]+\.[a-z_.]+ /);
     workers.splice(0);

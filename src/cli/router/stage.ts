@@ -88,11 +88,12 @@ export async function trainRouterStage(o: RouterTrainingOptions): Promise<Router
   const samplesDir = join(o.work, 'samples');
   if (o.queue || (o.workers ?? 1) > 1) {
     // One `grids router data` process per core, each on every n-th photo; the files they write are
-    // what generateSamples() below then reads back (it generates nothing that exists).
+    // what generateSamples() below then reads back (it generates nothing that exists). The job ids
+    // carry the samples' version, so a queue finished for another version runs again.
     const queuePath = join(o.work, 'samples-queue.json');
     const n = Math.max(1, o.workers ?? 1);
     await writeQueue(queuePath, Array.from({ length: n }, (_, i) => ({
-      id: `router-samples-${i}`,
+      id: `router-samples-v${SAMPLES_VERSION}-${i}`,
       args: ['router', 'data', '--images', resolve(o.images), '--work', resolve(samplesDir), '--draws', String(o.draws), '--seed', String(o.seed), '--shard', `${i}/${n}`, '--outliers'],
     })));
     const summary = await runJobs(queuePath, { workers: n, queue: o.queue });
