@@ -6,7 +6,8 @@
  *   npm run docs:results
  *   npm run docs:results -- --work campaign/zoo-full --manifest public/models/manifest.json \
  *     --out docs/RESULTS.md --figures docs/results --discussion campaign/discussion.md \
- *     --studies campaign/descriptor-study --int8 campaign/int8-study/int8.json
+ *     --studies campaign/descriptor-study --int8 campaign/int8-study/int8.json \
+ *     --foreign campaign/foreign-study/foreign.json
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     discussion: { type: 'string', default: 'campaign/discussion.md' },
     studies: { type: 'string', default: 'campaign/descriptor-study' },
     int8: { type: 'string', default: 'campaign/int8-study/int8.json' },
+    foreign: { type: 'string', default: 'campaign/foreign-study/foreign.json' },
   },
   strict: true,
 });
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
     selectionStudies: await selectionStudies(),
     routingValidation: existsSync(join(work, 'router', 'validation.json')) ? await readJson(join(work, 'router', 'validation.json')) : undefined,
     int8Study: existsSync(args.int8) ? await readJson(args.int8) : undefined,
+    foreignStudy: existsSync(args.foreign) ? await readJson(args.foreign) : undefined,
   });
   await mkdir(dirname(outPath), { recursive: true });
   await mkdir(figuresDir, { recursive: true });
