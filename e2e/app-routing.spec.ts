@@ -8,6 +8,8 @@
  *   a geometry unlike the training's synthetic bokeh, an ellipse), none of them sent to a blur's group;
  * - a colour cast (none of the 11) gets the OOD badge on at least 3 of the 4 photos, naming a cue the
  *   cast moves (its colour balance, or its clipped highlights), and no clean photo gets it;
+ * - the same photos blurred by another tool's kernels (libvips: Gaussian, a disk, a one-sided trail)
+ *   never get "No damage found", and saved as JPEG q90 by libjpeg they do not get the OOD badge;
  * - hazy photos get the OOD badge, all four (haze is one of the two kinds the router's outlier
  *   exposure leaves out, so this is damage it never saw), and are kept as they are;
  * - the paper's KL rule can still be chosen in Settings, and the card then shows the KL rule's own
@@ -18,6 +20,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { test, expect, type Page } from '@playwright/test';
+import sharp, { type Sharp } from 'sharp';
 import { DEGRADATION_IDS } from '../src/core/degradations/ids';
 import { parseManifest, type Manifest } from '../src/core/manifest';
 import { batchItem, modelsInstalled, uploadAndAnalyse, useRoutingRule } from './fixtures/app-page';
@@ -136,6 +139,45 @@ test.describe('the learned router with the shipped models', () => {
       expect.soft(shown.oodText, photo.name).toContain('none of them is made for what is off here');
     }
     expect(flagged.length, `flagged: ${flagged.join(', ')}`).toBeGreaterThanOrEqual(3);
+  });
+
+  /**
+   * The four photos blurred by libvips (through sharp), not by the project's code: its Gaussian blur,
+   * a uniform disk (a hard-edged pillbox of integer taps, as ImageMagick's Disk kernel) and a motion
+   * trail (a one-sided line of equal taps, as a camera panning during the exposure).
+   */
+  const blurredByAnotherTool = async () => {
+    const disk = (r: number) => Array.from({ length: (2 * r + 1) ** 2 }, (_, i) => (Math.hypot((i % (2 * r + 1)) - r, Math.floor(i / (2 * r + 1)) - r) <= r ? 1 : 0));
+    const trail = (n: number) => Array.from({ length: (2 * n + 1) ** 2 }, (_, i) => (Math.floor(i / (2 * n + 1)) === n && i % (2 * n + 1) >= n ? 1 : 0));
+    const blurs: [string, (s: Sharp) => Sharp][] = [
+      ['vips-gaussian', (s) => s.blur(3)],
+      ['vips-disk', (s) => s.convolve({ width: 11, height: 11, kernel: disk(5) })],
+      ['vips-trail', (s) => s.convolve({ width: 25, height: 25, kernel: trail(12) })],
+    ];
+    return Promise.all(REAL_PHOTOS.flatMap((p) => blurs.map(async ([kind, blur]) => {
+      const clean = (await realPhoto(p, 'none')).degraded;
+      const name = `${p}.${kind}.png`;
+      return { name, upload: { name, mimeType: 'image/png', buffer: await blur(sharp(clean)).png().toBuffer() } };
+    })));
+  };
+
+  test('photos blurred by another tool\'s kernel never get "No damage found"', async ({ page }) => {
+    const set = await blurredByAnotherTool();
+    await uploadAndAnalyse(page, set.map((p) => p.upload));
+    for (const photo of set) {
+      const shown = await card(page, photo.name);
+      expect.soft(shown.reason, photo.name).not.toBe('no-damage');
+      await expect.soft(page.getByTestId('analysis-verdict'), photo.name).not.toContainText('No damage found');
+    }
+  });
+
+  test('clean photos saved as JPEG q90 by libjpeg (through sharp) do not get the OOD badge', async ({ page }) => {
+    const set = await Promise.all(REAL_PHOTOS.map(async (p) => {
+      const name = `${p}.q90.jpg`;
+      return { name, upload: { name, mimeType: 'image/jpeg', buffer: await sharp((await realPhoto(p, 'none')).degraded).jpeg({ quality: 90 }).toBuffer() } };
+    }));
+    await uploadAndAnalyse(page, set.map((p) => p.upload));
+    for (const photo of set) expect.soft((await card(page, photo.name)).ood, photo.name).toBe(false);
   });
 
   // The OOD score reads the router's energy (the router is trained to spread its belief on six other

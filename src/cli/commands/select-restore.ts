@@ -87,7 +87,11 @@ function summary(image: string, analysis: ImageAnalysis, manifest: Manifest) {
 function describeAutomatic(analysis: ImageAnalysis): string {
   const a = analysis.automatic;
   if (a.reason === 'no-damage') return `; no damage found (P(clean) ${a.router!.probabilities.clean.toFixed(2)}): left as it is`;
-  if (a.reason === 'no-gain') return '; no model is expected to gain anything: left as it is';
+  if (a.reason === 'no-gain') {
+    const likely = a.router?.likely;
+    const found = likely && likely !== 'clean' ? ` on the ${likely} the router sees (P ${a.router!.probabilities[likely].toFixed(2)})` : '';
+    return `; no model is expected to gain anything${found}: left as it is`;
+  }
   if (a.reason === 'unfamiliar') return `; unlike anything the models were trained on (P(OOD) ${a.oodScore.toFixed(2)} ≥ ${a.oodThreshold.toFixed(2)}): left as it is`;
   if (a.reason === 'split') return '; the router is unsure between groups: restores with the mix baseline';
   if (a.reason !== 'unreliable' || !a.evidence) return '';

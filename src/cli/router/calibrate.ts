@@ -5,7 +5,8 @@ import { degrade } from '../../core/degradations/registry';
 import { applyOodDegradation, isOodDegradation, OOD_DEGRADATION_IDS, type OodDegradationId } from '../../core/degradations/out-of-distribution';
 import { analyseDegradation, type DdrProtocol, type FeatureExtractor } from '../../core/ddr-protocol';
 import type { Ggd } from '../../core/ggd-types';
-import type { RgbImage } from '../../core/image';
+import { quantize8, type RgbImage } from '../../core/image';
+import { jpegRoundTrip } from '../../core/degradations/jpeg';
 import type { JpegCheck } from '../../core/jpeg-check';
 import { psnr } from '../../core/metrics';
 import { jpegCheckVerdict } from '../../core/analysis';
@@ -41,6 +42,58 @@ export interface RouterCrop {
   gains?: Record<string, number>;
   /** The photo's tone cues (photo-cues.ts); absent in crops measured before the OOD model read them. */
   photoCues?: number[];
+  /**
+   * A clean photo as users bring one rather than a calibration corner as it is (NORMAL_PHOTOS): the
+   * corner or the whole photo, saved again at a JPEG quality. Only the OOD model reads these.
+   */
+  presented?: PresentedAs;
+}
+
+/** How a clean held-out photo is shown to the OOD model: a corner crop or the whole photo, and the JPEG quality it was saved again at (null: as it is). */
+export interface PresentedAs {
+  whole: boolean;
+  jpegQuality: number | null;
+}
+
+/**
+ * Undamaged photos as people bring them, which the OOD badge must spare: the held-out corners saved
+ * again as JPEGs at the qualities cameras and websites use (4:2:0, as libjpeg saves by default), and
+ * the whole held-out photos, as they are and saved again.
+ */
+export const NORMAL_PHOTOS: readonly PresentedAs[] = [
+  ...[85, 90, 95].map((jpegQuality) => ({ whole: false, jpegQuality })),
+  ...[null, 85, 90, 95].map((jpegQuality) => ({ whole: true, jpegQuality })),
+];
+
+/** The clean held-out photos presented as NORMAL_PHOTOS, measured as the OOD model reads them (no gains: nothing restores them). */
+export async function measureNormalPhotos(options: RouterAnalysisOptions & {
+  routerFile: string;
+  onProgress?: (done: number, total: number) => void;
+  onSkip?: (crop: string, reason: string) => void;
+}): Promise<RouterCrop[]> {
+  const router = ortRouter(await loadSession(options.routerFile));
+  const corners = calibrationCrops(options.images, options.crop, options.cropsPerImage, options.seed);
+  const shown = NORMAL_PHOTOS.flatMap((presented) =>
+    presented.whole
+      ? options.images.map((img) => ({ image: img.name, crop: -1, clean: img.image, presented }))
+      : corners.map((c) => ({ image: c.image, crop: c.crop, clean: c.clean, presented })),
+  );
+  const out: RouterCrop[] = [];
+  for (const [done, { image, crop, clean, presented }] of shown.entries()) {
+    const input = presented.jpegQuality === null ? clean : quantize8(jpegRoundTrip(clean, presented.jpegQuality, '4:2:0'));
+    try {
+      out.push({
+        image, crop, source: CLEAN, kind: 'in', presented,
+        logits: Array.from(await router(patchFeatures(input))),
+        nearestGroupDistance: await nearestGroupDistanceOf(input, options),
+        photoCues: Array.from(photoCues(input)),
+      });
+    } catch (error) {
+      options.onSkip?.(`${image} ${presented.whole ? 'whole' : `crop ${crop}`} JPEG ${presented.jpegQuality ?? 'none'}`, (error as Error).message.split('\n')[0]);
+    }
+    options.onProgress?.(done + 1, shown.length);
+  }
+  return out;
 }
 
 /** What a calibration crop is measured as: clean, each of the 11, and each OOD damage, in this order (the order seeds the OOD draws). */
@@ -201,9 +254,9 @@ export const NO_DAMAGE_THRESHOLD = 0.5;
 /**
  * The prior share of undamaged photos the router rule assumes: a photo brought to the app is as
  * likely undamaged as damaged. The network is trained on each of its 12 classes equally often, a
- * prior under which an undamaged photo is the rare case (1 in 12), so a soft but clean photo was
- * restored whenever one damage looked a little likelier than clean. Fixed by that assumption, not
- * tuned (docs/RESULTS.md §12, "Undamaged photos (session 18)").
+ * prior under which an undamaged photo is the rare case (1 in 12); under that prior a soft but clean
+ * photo is restored whenever one damage looks a little likelier than clean. Fixed by that assumption,
+ * not tuned (docs/RESULTS.md §12, "The prior the router decides under").
  */
 export const CLEAN_PRIOR = 0.5;
 

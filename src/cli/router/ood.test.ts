@@ -96,6 +96,27 @@ describe('fitOodModel', () => {
     expect(fit.falseFlags.degraded).toBeLessThanOrEqual(0.05);
   });
 
+  it('normal photos (whole, re-saved as JPEG) count among the clean ones: when they score high, they still get at most the asked share of flags', () => {
+    const base = crops(9);
+    // Re-saved clean photos that look a little hazier than the corners (their dark channel lifted by 1.5 σ).
+    const rng = createRng(10);
+    const resaved: RouterCrop[] = base.filter((c) => c.source === 'clean').flatMap((c) =>
+      [85, 90, 95].map((jpegQuality) => ({ ...c, presented: { whole: false, jpegQuality }, photoCues: c.photoCues!.map((v, j) => (j === darkChannel ? v + 1.5 + 0.2 * rng.normal() : v)) })));
+    const without = fitOodModel(base, 1, tone, 0.05);
+    const score = (fit: typeof without, c: RouterCrop) => oodScore(fit, oodEvidence(routerEnergy(c.logits, 1), c.nearestGroupDistance, readTone(tone, c.photoCues!, routerProbabilities(c.logits, 1))));
+    const share = (fit: typeof without, of: RouterCrop[]) => of.filter((c) => score(fit, c) >= fit.threshold).length / of.length;
+    // Fitted without them, the badge would find many of them.
+    expect(share(without, resaved)).toBeGreaterThan(0.1);
+    const fit = fitOodModel([...base, ...resaved], 1, tone, 0.05);
+    const clean = [...base.filter((c) => c.source === 'clean'), ...resaved];
+    expect(fit.falseFlags.clean).toBeCloseTo(share(fit, clean), 12);
+    expect(fit.falseFlags.resaved).toBeCloseTo(share(fit, resaved), 12);
+    expect(fit.falseFlags.clean).toBeLessThanOrEqual(0.05);
+    expect(fit.falseFlags.whole).toBeUndefined(); // none were given
+    // The hazy OOD crops are still found.
+    expect(fit.perKind.haze.flagged).toBeGreaterThan(0.5);
+  });
+
   it('a kind left out of the fit is still found when it moves the same cue (the tone model never saw it)', () => {
     const fit = fitOodModel(crops(5), 1, tone, 0.05);
     expect(Object.keys(fit.perKind).sort()).toEqual(['fade', 'haze']);
@@ -107,6 +128,7 @@ describe('fitOodModel', () => {
     expect(staleOodFit(fit)).toBeNull();
     const { thresholdRule: _rule, ...singleRate } = fit;
     expect(staleOodFit(singleRate)).toMatch(/threshold by another rule/);
+    expect(staleOodFit({ ...fit, thresholdRule: 'each of degraded and clean' })).toMatch(/threshold by another rule/);
     expect(staleOodFit({ ...fit, tone: { ...fit.tone, cues: 'photo-cues-v1' } })).toMatch(/other tone cues than photo-cues-v2/);
     const { routedToneWeight: _r, cleanToneWeight: _c, ...older } = fit;
     expect(staleOodFit(older)).toMatch(/no weights on the tone anomaly/);

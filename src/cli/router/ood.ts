@@ -24,7 +24,10 @@ import { photoFiles } from './generate';
  * 2. a logistic model over the router's energy, the DDR distance and the tone anomaly under three
  *    hypotheses (the best-fitting class, the router's classes, clean), on the held-out calibration
  *    crops (in-distribution against the OOD table's damages), its threshold set to flag at most
- *    OOD_FALSE_FLAG_RATE of the degraded in-distribution crops and at most that share of the clean ones.
+ *    OOD_FALSE_FLAG_RATE of the degraded in-distribution crops and at most that share of the clean
+ *    photos: the clean corners and the normal photos (calibrate.ts NORMAL_PHOTOS: whole photos, and
+ *    photos re-saved as JPEG at the qualities cameras use), which the logistic fit also reads as
+ *    in-distribution.
  * Leaving each OOD kind out of the logistic fit in turn and scoring it afterwards estimates how the
  * model does on a kind of damage it has not seen.
  */
@@ -33,10 +36,11 @@ import { photoFiles } from './generate';
 export const OOD_FALSE_FLAG_RATE = 0.05;
 
 /**
- * Names how the threshold is set, in the stored fit: a fit made under another rule (session 16's one
- * rate over degraded and clean crops together, which has no name) is fitted again.
+ * Names how the threshold is set, in the stored fit: a fit made under another rule (one rate over
+ * degraded and clean crops together, which has no name; or the clean corners alone, without the
+ * normal photos) is fitted again.
  */
-export const OOD_THRESHOLD_RULE = 'each of degraded and clean';
+export const OOD_THRESHOLD_RULE = 'each of degraded and clean, clean including normal photos';
 
 export interface ToneSample {
   label: RouterClass;
@@ -92,8 +96,9 @@ export function fitToneModel(samples: readonly ToneSample[]): ToneModel {
   return { cues: PHOTO_CUES_VERSION, quantiles };
 }
 
-/** A calibration crop's name in records: photo, corner and source. */
-export const cropKey = (c: Pick<RouterCrop, 'image' | 'crop' | 'source'>) => `${c.image}#${c.crop}#${c.source}`;
+/** A calibration crop's name in records: photo, corner and source (and how a clean photo was presented, for NORMAL_PHOTOS). */
+export const cropKey = (c: Pick<RouterCrop, 'image' | 'crop' | 'source' | 'presented'>) =>
+  `${c.image}#${c.crop}#${c.source}${c.presented ? `#${c.presented.whole ? 'whole' : 'crop'}-jpeg${c.presented.jpegQuality ?? 'none'}` : ''}`;
 
 /** Calibration crops measured before the OOD model read tone cues get them now, from the same inputs. */
 export function withPhotoCues(crops: readonly RouterCrop[], images: EvalImage[], crop: number | null, cropsPerImage: number, seed: number): RouterCrop[] {
@@ -107,8 +112,12 @@ export interface OodFit extends OodModel {
   aurocVsClean: number;
   /** Per OOD kind: AUROC against the in-distribution crops, the same with the kind left out of the logistic fit, and the share flagged. */
   perKind: Record<string, { auroc: number; aurocLeftOut: number; flagged: number }>;
-  /** Shares of in-distribution crops flagged: the degraded ones, and the clean ones. */
-  falseFlags: { degraded: number; clean: number };
+  /**
+   * Shares of in-distribution crops flagged: the degraded ones, the clean ones (every clean photo,
+   * as it is and as NORMAL_PHOTOS presents it), and of those the clean photos re-saved as JPEG and the
+   * whole photos (absent in fits made without NORMAL_PHOTOS).
+   */
+  falseFlags: { degraded: number; clean: number; resaved?: number; whole?: number };
   /** How the threshold was set (OOD_THRESHOLD_RULE); absent in fits made under the earlier single-rate rule. */
   thresholdRule?: string;
   description: string;
@@ -138,7 +147,7 @@ export function fitOodModel(crops: readonly RouterCrop[], temperature: number, t
   const rows = crops.map((c) => {
     if (!c.photoCues) throw new Error(`calibration crop ${c.image} #${c.crop} (${c.source}) has no tone cues`);
     const reading = readTone(tone, c.photoCues, routerProbabilities(c.logits, temperature));
-    return { source: c.source, ood: c.kind === 'ood', e: oodEvidence(routerEnergy(c.logits, temperature), c.nearestGroupDistance, reading) };
+    return { source: c.source, ood: c.kind === 'ood', presented: c.presented, e: oodEvidence(routerEnergy(c.logits, temperature), c.nearestGroupDistance, reading) };
   });
   const weights = fitWeights(rows);
   const scoresOf = (keep: (r: (typeof rows)[number]) => boolean, w: OodWeights = weights) => rows.filter(keep).map((r) => oodScore(w, r.e));
@@ -146,9 +155,12 @@ export function fitOodModel(crops: readonly RouterCrop[], temperature: number, t
   const degradedScores = scoresOf((r) => !r.ood && r.source !== CLEAN);
   const cleanScores = scoresOf((r) => r.source === CLEAN);
   // Each population on its own: with the router trained on outliers, degraded crops score far
-  // below clean ones, and one rate over both would flag many clean photos. The clean crops (96 of
-  // them) decide the threshold then; that is the false flag a user sees on an undamaged photo.
+  // below clean ones, and one rate over both would flag many clean photos. The clean photos (corners
+  // and whole photos, as they are and re-saved at the qualities cameras use) decide the threshold
+  // then; that is the false flag a user sees on an undamaged photo.
   const threshold = Math.min(1 - 1e-6, Math.max(1e-6, thresholdFlagging(degradedScores, falseFlagRate), thresholdFlagging(cleanScores, falseFlagRate)));
+  const flaggedShare = (scores: readonly number[]) => mean(scores.map((s) => (s >= threshold ? 1 : 0)));
+  const flaggedShareIfAny = (scores: readonly number[]) => (scores.length ? flaggedShare(scores) : undefined);
   const oodScores = scoresOf((r) => r.ood);
   const kinds = [...new Set(rows.filter((r) => r.ood).map((r) => r.source))];
   const perKind = Object.fromEntries(kinds.map((kind) => {
@@ -164,10 +176,13 @@ export function fitOodModel(crops: readonly RouterCrop[], temperature: number, t
     auroc: auroc(oodScores, inScores),
     aurocVsClean: auroc(oodScores, cleanScores),
     perKind,
-    falseFlags: { degraded: mean(degradedScores.map((s) => (s >= threshold ? 1 : 0))), clean: mean(cleanScores.map((s) => (s >= threshold ? 1 : 0))) },
+    falseFlags: {
+      degraded: flaggedShare(degradedScores), clean: flaggedShare(cleanScores),
+      resaved: flaggedShareIfAny(scoresOf((r) => r.presented?.jpegQuality != null)), whole: flaggedShareIfAny(scoresOf((r) => r.presented?.whole === true)),
+    },
   };
   const name = (kind: string) => (isOodDegradation(kind) ? OOD_DEGRADATION_TABLE[kind].name.toLowerCase() : kind);
-  const description = `logistic model over the router's energy, the distance to the nearest group and the photo's tone anomaly (tone cues against their quantiles on training views of each class) under the class the cues fit best, under the classes the router sees and under clean, fitted on ${inScores.length} in-distribution and ${oodScores.length} out-of-distribution held-out training crops (${kinds.map(name).join(', ')}); the threshold flags at most ${100 * falseFlagRate} % of the degraded in-distribution ones and at most ${100 * falseFlagRate} % of the clean ones. Held-out AUROC ${fit.auroc.toFixed(3)}; with each kind left out of the fit, ${kinds.map((k) => `${name(k)} ${perKind[k].aurocLeftOut.toFixed(2)}`).join(', ')}`;
+  const description = `logistic model over the router's energy, the distance to the nearest group and the photo's tone anomaly (tone cues against their quantiles on training views of each class) under the class the cues fit best, under the classes the router sees and under clean, fitted on ${inScores.length} in-distribution and ${oodScores.length} out-of-distribution held-out training crops (${kinds.map(name).join(', ')}); the threshold flags at most ${100 * falseFlagRate} % of the degraded in-distribution ones and at most ${100 * falseFlagRate} % of the clean photos (corners and whole photos, as they are and re-saved as JPEG q85–95). Held-out AUROC ${fit.auroc.toFixed(3)}; with each kind left out of the fit, ${kinds.map((k) => `${name(k)} ${perKind[k].aurocLeftOut.toFixed(2)}`).join(', ')}`;
   return { ...fit, description };
 }
 

@@ -29,7 +29,7 @@ import { measureBlindUse, type BlindUseResult } from './blind-use';
 import { decidePolicy, measureAutoChoice, type AutoChoiceResult } from './auto-choice';
 import { trainJpegCheck, type JpegCheckTraining } from './jpeg-check';
 import type { ZooPreset } from './presets';
-import { calibrateRouter, CLEAN_PRIOR, measureRouterCrops, withRouterDistances, type RouterAnalysisOptions, type RouterCalibration } from '../router/calibrate';
+import { calibrateRouter, CLEAN_PRIOR, measureNormalPhotos, measureRouterCrops, withRouterDistances, type RouterAnalysisOptions, type RouterCalibration } from '../router/calibrate';
 import { cropKey, fitOodModel, fitToneModel, manifestOod, staleOodFit, toneSamples, withPhotoCues, type OodFit } from '../router/ood';
 import { manifestDigest, measureRouterOnValidation, type RouterOnCrop, type RouterOnValidation } from '../router/on-validation';
 import { OOD_DEGRADATION_IDS } from '../../core/degradations/out-of-distribution';
@@ -507,8 +507,18 @@ export async function buildZoo(o: ZooOptions): Promise<Manifest | null> {
     // Kinds added to the OOD table after the calibration crops were measured are measured now.
     const missing = OOD_DEGRADATION_IDS.filter((kind) => !cued.some((c) => c.source === kind));
     const added = missing.length ? await routerCrops(missing)(images) : [];
+    // Undamaged photos as people bring them (whole, re-saved as JPEG), which the threshold must spare.
+    const normal = await measureNormalPhotos({
+      ...routerAnalysis(images), routerFile: routerTraining.onnx,
+      onProgress: (done, total) => { if (every10th(total, done)) log(`  normal photos: ${done}/${total}`); },
+      onSkip: (crop, reason) => log(`  normal photos: left out ${crop}: ${reason}`),
+    });
     // The record keeps the added crops whole and the others' tone cues (the rest is in calibration.json).
-    return { fit: fitOodModel([...cued, ...added], routerCalibration.temperature, fitToneModel(samples)), added, photoCues: Object.fromEntries(cued.map((c) => [cropKey(c), c.photoCues!])) };
+    return {
+      fit: fitOodModel([...cued, ...added, ...normal], routerCalibration.temperature, fitToneModel(samples)),
+      added: [...added, ...normal],
+      photoCues: Object.fromEntries(cued.map((c) => [cropKey(c), c.photoCues!])),
+    };
   });
   await saveTimings();
 
