@@ -5,7 +5,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 /**
  * onnxruntime-web's multi-threaded wasm needs SharedArrayBuffer, which browsers only expose to
  * cross-origin-isolated pages. These two headers make the page isolated; deployments must send
- * them too (see README, "Deploying").
+ * them too (see docs/app.md, "Deploying").
  */
 export const crossOriginIsolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -17,7 +17,7 @@ export const crossOriginIsolationHeaders = {
  * from 'self'. 'wasm-unsafe-eval' lets onnxruntime-web compile its WebAssembly; blob: workers are
  * allowed because emscripten/fflate may spawn them. style-src stays 'self': React's style props go
  * through the CSSOM, which CSP does not govern, and the app has no inline style attributes or tags.
- * Deployments should send the same policy (README, "Deploying").
+ * Deployments should send the same policy (docs/app.md, "Deploying").
  */
 export const contentSecurityPolicy = [
   "default-src 'self'",

@@ -181,7 +181,7 @@ async function main(): Promise<void> {
       `| ![clean](degradations/clean.png) | ![${spec.name}](degradations/${id}.png) |`,
       '',
     );
-    sections.push(lines.join('\n'));
+    sections.push(lines.join('\n').replace(/\n{3,}/g, '\n\n'));
     console.log(`${id}: example ${fmt(examplePsnr)} dB`);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The README's screenshots of the app, taken from the production build with the shipped models:
+ * The screenshots of the app in the README and docs/app.md, taken from the production build with the shipped models:
  *
  *   npx vite build && npm run docs:screenshots
  *   (= node --import ./bin/register.mjs scripts/make-screenshots.ts)

@@ -6,6 +6,7 @@ import type { Manifest } from '../../core/manifest';
 import type { EvalResult } from '../eval/evaluate';
 import type { FromScratchGroup } from '../zoo/pipeline';
 import { resultsMarkdown, type ResultsInput, type ResultsReport, type ResultsSample } from './results-md';
+import type { ForeignStudy } from './foreign-md';
 import type { RouterOnCrop } from '../router/on-validation';
 import { assertWellFormedXml } from './xml-well-formed';
 
@@ -645,5 +646,107 @@ describe('resultsMarkdown: reports of older zoo builds', () => {
     expect(row(section(md, 1), 'Fine-tuned vs from-scratch ΔP')[3]).toBe('– not measured');
     expect(figures['gain-prediction.svg']).toBeUndefined();
     expect(figures['gain-vs-distance.svg']).toBeDefined();
+  });
+});
+
+describe('resultsMarkdown: the damage made by other tools', () => {
+  it('puts the study in §8 when it has been run, and nothing when not', () => {
+    const foreignStudy: ForeignStudy = {
+      createdAt: '2026-12-09T00:00:00.000Z', photos: { dir: 'val', count: 1, total: 1, limit: null }, crop: 256, wholeMaxSide: 1024, worseBelowDb: 0,
+      manifest: { path: 'm.json', createdAt: '2026-12-05T00:00:00.000Z', sha256: 'ab' }, rule: 'router', tools: {},
+      kinds: [{ id: 'blur_magick', tool: 'ImageMagick', imitates: 'gaussian_blur', why: '', command: 'convert {in} -gaussian-blur 0x2 {out}', params: 'σ 2' }],
+      controls: [],
+      rows: [{ photo: 'a', kind: 'blur_magick', scope: 'crop', params: {}, command: '', input: 24, auto: 25.5, baseline: 24, groups: { 'group-1': 25.5 }, chosen: 'group-1', used: 'group-1', ood: false, ownGroup: 'group-1', routedRight: true }],
+      controlRows: [],
+    };
+    const s8 = section(render(makeReport(), { foreignStudy }).markdown, 8);
+    expect(s8).toContain('### Damage made by other tools (study:foreign)');
+    expect(s8).toContain('| `blur_magick` | ImageMagick | Gaussian blur | 100.0 % | +1.50 | +0.00 | +1.50 (group-1) | +1.50 | 0.0 % | 0.0 % | 0.0 % |');
+    expect(render(makeReport()).markdown).not.toContain('study:foreign');
+  });
+});
+
+describe('resultsMarkdown: §1 leads with the rule the app ships', () => {
+  // A zoo with a learned router: four of its crops on §8's calibration crops (three in distribution), and the
+  // routing protocol under both rules. Every expectation below is recomputed from these records.
+  const crop = (source: RouterOnCrop['source'], chosen: string, automaticGain: number | null, kind: 'in' | 'ood' = 'in'): RouterOnCrop => ({
+    image: 'a.png', crop: 0, source, kind, chosen, automatic: chosen, reason: 'trusted', ood: false, chosenGain: automaticGain, automaticGain,
+  });
+  const onValidation = [crop('jpeg', groupOf('jpeg'), 2), crop('gaussian_noise', groupOf('gaussian_noise'), 4), crop('sr', groupOf('gaussian_blur'), -1), crop('haze', 'group-1', null, 'ood')];
+  const withRouter = (): ResultsReport => {
+    const report = makeReport({ auroc: 0.71, gainR: 0.66, accuracy: 0.384 });
+    report.router = {
+      training: { onnx: 'r.onnx', trainPhotos: 3, samples: 12, hyper: { hidden: 8, epochs: 1, batch: 4, learningRate: 1e-3, weightDecay: 0, labelSmoothing: 0, minPatches: 4, seed: 1 }, history: [], seconds: 1 },
+      calibration: { images: ['b.png'], crops: [], temperature: 1, noDamageThreshold: 0.5, gain: {}, policy: {}, policyDescription: 'test', heldOut: { routing: 1, perClass: {}, noDamageOnClean: 1 } },
+      onValidation,
+    };
+    const g = (meanGain: number, worseThanInput: number) => ({ meanGain, worseThanInput });
+    report.blindUse = { rows: [], overall: { crops: 4, auto: g(-1.5, 0.75), oracle: g(0.9, 0), baseline: g(0.4, 0.25) } };
+    return report;
+  };
+  // The protocol's figures: the router meets every target but the worst degradation's routing (0.6 < 0.7).
+  const summary = (routing: number, worst: number, autoMinusBaseline: number, keptAsIs: number, gainR: number) => ({
+    crops: 22, routing, psnr: { input: 20, auto: 24, chosen: 23, baseline: 22, ownGroup: 25, oracle: 25.2 },
+    autoMinusBaseline, regretAuto: 0.25, worseThanInputAuto: 0.03, autoBaselineShare: 0.1, gainPredictionR: gainR,
+    falseOodInDist: 0.2, oodAurocVsDegraded: 0.6, oodAurocVsClean: 0.55, oodAurocPerKind: {}, oodFlagged: { clean: '1/2' },
+    clean: { n: 2, keptAsIs, models: ['none', 'none'] }, combos: {},
+    byDeg: Object.fromEntries(IDS.map((id, i) => [id, { n: 2, routed: i === 3 ? worst : 1, pin: 20, auto: 22, base: 21, own: 23, oracle: 23 }])),
+  });
+  const validation = {
+    photos: 'val', createdAt: '2026-12-05T10:00:00Z',
+    protocol: { router: summary(0.95, 0.6, 2.2, 1, 0.9), kl: summary(0.4, 0.1, 0.3, 0, 0.7) },
+    routerOod: { aurocVsDegraded: 0.97, aurocVsClean: 0.85, aurocPerKind: {}, falseFlagsDegraded: 0.02, falseFlagsClean: 0.05, flagged: {} },
+  };
+  const pct1 = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const verdictOf = (met: boolean) => (met ? '✅ met' : '❌ not met');
+
+  it('puts the learned router\'s targets first, with the KL rule beside it, each recomputed from the records', () => {
+    const report = withRouter();
+    const s1 = section(render(report, { routingValidation: validation }).markdown, 1);
+    expect(s1.indexOf('### The rule the app ships: the learned router')).toBeGreaterThan(0);
+    expect(s1.indexOf('### The rule the app ships: the learned router')).toBeLessThan(s1.indexOf('### The models\' targets'));
+    expect(s1).toContain('2026-12-05');
+    // Selection on §8's crops: a crop is right when the partition puts its source in the router's chosen group.
+    const inDist = onValidation.filter((c) => c.kind === 'in');
+    const right = inDist.filter((c) => PARTITION[Number(c.chosen.split('-')[1]) - 1].includes(c.source as DegradationId)).length / inDist.length;
+    expect(row(s1, 'Selection accuracy (section 8\'s corner crops)')).toEqual([
+      'Selection accuracy (section 8\'s corner crops)', '≥ 95.0 %', pct1(right), pct1(report.calibration.selectionAccuracy.overall), verdictOf(right >= 0.95),
+    ]);
+    // The protocol's rows, with the router's thresholds.
+    const r = validation.protocol.router, k = validation.protocol.kl;
+    const worst = (s: typeof r) => Math.min(...Object.values(s.byDeg).map((d) => d.routed));
+    expect(row(s1, 'Group routing (chosen group holds the degradation)').slice(1)).toEqual(['≥ 90 %', pct1(r.routing), pct1(k.routing), verdictOf(r.routing >= 0.9)]);
+    expect(row(s1, 'Worst degradation\'s routing').slice(1)).toEqual(['≥ 70 %', pct1(worst(r)), pct1(worst(k)), verdictOf(worst(r) >= 0.7)]);
+    expect(row(s1, 'Automatic choice − mix baseline (dB)').slice(2)).toEqual([`+${r.autoMinusBaseline.toFixed(2)}`, `+${k.autoMinusBaseline.toFixed(2)}`, verdictOf(r.autoMinusBaseline >= 1.8)]);
+    expect(row(s1, 'Clean crops left as they are ("no damage")').slice(2)).toEqual([pct1(r.clean.keptAsIs), pct1(k.clean.keptAsIs), verdictOf(r.clean.keptAsIs >= 0.9)]);
+    expect(row(s1, 'Gain prediction, Pearson r').slice(2)).toEqual([r.gainPredictionR.toFixed(2), k.gainPredictionR.toFixed(2), verdictOf(r.gainPredictionR >= 0.8)]);
+    expect(row(s1, 'OOD AUROC against degraded crops (KL: distance; router: P(OOD))').slice(2)).toEqual([validation.routerOod.aurocVsDegraded.toFixed(3), k.oodAurocVsDegraded.toFixed(3), verdictOf(validation.routerOod.aurocVsDegraded >= 0.9)]);
+    expect(row(s1, 'OOD badge on clean crops').slice(2)).toEqual([pct1(validation.routerOod.falseFlagsClean), pct1(1 / 2), verdictOf(validation.routerOod.falseFlagsClean <= 0.1)]);
+    // Rows without a target stay in §8 only.
+    expect(s1).not.toContain('Automatic choice is the mix baseline');
+    // The KL rule's own OOD threshold and gain prediction on §8's crops, beside the paper's targets.
+    expect(s1).toContain(`AUROC ${report.calibration.ood.auroc.toFixed(2)} (section 9`);
+    expect(s1).toContain(`r = ${report.calibration.gainPrediction!.r.toFixed(2)} (section 10`);
+    // Blind use: the router's automatic choice on §8's crops, then the KL rule's.
+    const gains = inDist.map((c) => c.automaticGain!);
+    const meanGain = gains.reduce((a, b) => a + b, 0) / gains.length;
+    expect(s1).toContain(`the learned router's automatic choice gains ${sgn(meanGain)} dB over the degraded input and leaves ${pct1(gains.filter((x) => x < 0).length / gains.length)} of them worse`);
+    expect(s1.indexOf('learned router\'s automatic choice')).toBeLessThan(s1.indexOf('Used blind with the KL rule'));
+    // The models' targets follow, whatever the rule.
+    expect(row(s1, 'GRIDS vs mix baseline')[0]).toBe('GRIDS vs mix baseline');
+  });
+
+  it('without the routing protocol, keeps the selection row and says what is missing', () => {
+    const s1 = section(render(withRouter()).markdown, 1);
+    expect(s1).toContain('has not been run on the validation photos yet');
+    expect(s1).not.toContain('Group routing');
+    expect(row(s1, 'Selection accuracy (section 8\'s corner crops)')[0]).toBe('Selection accuracy (section 8\'s corner crops)');
+  });
+
+  it('a zoo without a router ships the KL rule, and §1 leads with its targets', () => {
+    const s1 = section(render(makeReport()).markdown, 1);
+    expect(s1.indexOf('### The rule the app ships: the paper\'s KL rule')).toBeGreaterThan(0);
+    expect(s1.indexOf('Selection accuracy')).toBeLessThan(s1.indexOf('GRIDS vs mix baseline'));
+    expect(s1).not.toContain('Learned router (shipped)');
   });
 });

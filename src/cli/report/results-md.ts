@@ -1,5 +1,6 @@
+import { foreignLines, type ForeignStudy } from './foreign-md';
 import { int8Lines, type Int8Study } from './int8-md';
-import { routerSection, type RoutingValidation } from './router-md';
+import { protocolRows, routerSection, type RoutingValidation } from './router-md';
 import type { RouterTrainingResult } from '../router/stage';
 import type { RouterCalibration } from '../router/calibrate';
 import type { OodFit } from '../router/ood';
@@ -20,7 +21,7 @@ import type { FromScratchGroup, LayerCandidate } from '../zoo/pipeline';
 import type { ZooPreset } from '../zoo/presets';
 import { heatmapSvg } from './heatmap-svg';
 import { code, degradationName, f2, hms, mean, membersKey, names, NOT_MEASURED, pct, signed, table, verdict } from './markdown';
-import { groupsOf, selectionSection, selectionStudyLines } from './selection-md';
+import { groupsOf, routerSelectionAccuracy, selectionSection, selectionStudyLines } from './selection-md';
 import { scatterSvg, stripPlotSvg } from './charts-svg';
 
 /**
@@ -29,8 +30,8 @@ import { scatterSvg, stripPlotSvg } from './charts-svg';
  * computed here from those inputs, never typed by hand. Pure: the caller reads the files
  * (scripts/make-results.ts) and writes the markdown and the figures this returns.
  *
- * §8's selection tables are in selection-md.ts, the learned router's in router-md.ts, the int8
- * check in int8-md.ts, the formatting they share in markdown.ts.
+ * §8's selection tables are in selection-md.ts, the learned router's in router-md.ts, the damage made
+ * by other tools in foreign-md.ts, the int8 check in int8-md.ts, the formatting they share in markdown.ts.
  *
  * Reports of older zoo builds lack some fields (layer choice, from-scratch group models, the
  * expected-gain table, the gain predictor, the nearest degradation of a calibration sample); their
@@ -126,6 +127,8 @@ export interface ResultsInput {
   routingValidation?: RoutingValidation;
   /** The int8 quality check (scripts/int8-study.ts, campaign/int8-study/int8.json); absent when not run. */
   int8Study?: Int8Study;
+  /** Damage made by other tools (scripts/foreign-study.ts, campaign/foreign-study/foreign.json); absent when not run. */
+  foreignStudy?: ForeignStudy;
 }
 
 export interface ResultsOutput {
@@ -251,7 +254,25 @@ export interface Target {
   met: boolean | null;
 }
 
-export function targets(report: ResultsReport, manifest: Manifest | null): Target[] {
+/** The paper's KL rule's targets, on §8's corner crops: its selection, its OOD threshold (§9) and its gain prediction (§10). */
+export function klRuleTargets(report: ResultsReport): Target[] {
+  const out: Target[] = [];
+  const acc = report.calibration.selectionAccuracy.overall;
+  out.push({ label: 'Selection accuracy', target: `≥ ${pct(TARGETS.selectionAccuracy)}`, measured: pct(acc), met: acc >= TARGETS.selectionAccuracy });
+  const au = report.calibration.ood.auroc;
+  out.push({ label: 'OOD AUROC', target: `≥ ${f2(TARGETS.oodAuroc)}`, measured: f2(au), met: au >= TARGETS.oodAuroc });
+  const g = gainR(report);
+  out.push({
+    label: 'Gain prediction',
+    target: `Pearson r ≥ ${f2(TARGETS.gainPearson)} (predicted vs actual gain)`,
+    measured: g.fallback ? `r = ${f2(g.r)} (linear fit in distance: this run recorded no gain predictor)` : `r = ${f2(g.r)} (${g.method})`,
+    met: g.r >= TARGETS.gainPearson,
+  });
+  return out;
+}
+
+/** The targets that hold whatever rule routes: the models' PSNR against the baseline and the single-task models, their size, the verifier. */
+export function modelTargets(report: ResultsReport, manifest: Manifest | null): Target[] {
   const s = summarise(report);
   const delta = report.preset.delta;
   const out: Target[] = [];
@@ -266,17 +287,6 @@ export function targets(report: ResultsReport, manifest: Manifest | null): Targe
     target: `no degradation more than δ = ${f2(delta)} dB below its single-task model`,
     measured: s.worstDrop === undefined ? NOT_MEASURED : `worst drop ${f2(s.worstDrop.drop)} dB (${degradationName(s.worstDrop.id)})`,
     met: s.worstDrop === undefined ? null : s.worstDrop.drop <= delta,
-  });
-  const acc = report.calibration.selectionAccuracy.overall;
-  out.push({ label: 'Selection accuracy', target: `≥ ${pct(TARGETS.selectionAccuracy)}`, measured: pct(acc), met: acc >= TARGETS.selectionAccuracy });
-  const au = report.calibration.ood.auroc;
-  out.push({ label: 'OOD AUROC', target: `≥ ${f2(TARGETS.oodAuroc)}`, measured: f2(au), met: au >= TARGETS.oodAuroc });
-  const g = gainR(report);
-  out.push({
-    label: 'Gain prediction',
-    target: `Pearson r ≥ ${f2(TARGETS.gainPearson)} (predicted vs actual gain)`,
-    measured: g.fallback ? `r = ${f2(g.r)} (linear fit in distance: this run recorded no gain predictor)` : `r = ${f2(g.r)} (${g.method})`,
-    met: g.r >= TARGETS.gainPearson,
   });
   if (manifest) {
     const largest = [...manifest.groups].sort((a, b) => b.model.sizeBytes - a.model.sizeBytes)[0];
@@ -296,6 +306,34 @@ export function targets(report: ResultsReport, manifest: Manifest | null): Targe
     measured: ft === null ? NOT_MEASURED : `${ft.within} of ${ft.compared} compared groups within ${f2(TARGETS.fineTune.toleranceDb)} dB`,
     met: ft === null ? null : ft.within >= TARGETS.fineTune.groups,
   });
+  return out;
+}
+
+/** A target of the learned router, the rule the app ships, with the paper's KL rule measured beside it. */
+export interface RuleTarget {
+  label: string;
+  threshold: string;
+  router: string;
+  kl: string;
+  met: boolean | null;
+}
+
+/**
+ * The learned router's targets: selection accuracy on §8's corner crops (where the zoo measured the router
+ * there), then every row of the routing protocol (§8, the validation photos' centre crops) that has a target.
+ */
+export function routerTargets(report: ResultsReport, validation: RoutingValidation | undefined): RuleTarget[] {
+  const acc = routerSelectionAccuracy(report);
+  const out: RuleTarget[] = [{
+    label: 'Selection accuracy (section 8\'s corner crops)',
+    threshold: `≥ ${pct(TARGETS.selectionAccuracy)}`,
+    router: acc === undefined ? NOT_MEASURED : pct(acc),
+    kl: pct(report.calibration.selectionAccuracy.overall),
+    met: acc === undefined ? null : acc >= TARGETS.selectionAccuracy,
+  }];
+  for (const row of validation ? protocolRows(validation) : []) {
+    if (row.target) out.push({ label: row.label, threshold: row.target.threshold, router: row.router, kl: row.kl, met: row.target.met });
+  }
   return out;
 }
 
@@ -365,8 +403,31 @@ function plannedSteps(preset: ResultsReport['preset'], kind: TrainingKind): numb
 function summarySection(input: ResultsInput, s: Summary): string[] {
   const { report, manifest } = input;
   const groups = groupsOf(report);
-  const out = ['## 1. Summary', '', '### Targets', ''];
-  out.push(table(['Target', 'Threshold', 'Measured', 'Verdict'], targets(report, manifest).map((t) => [t.label, t.target, t.measured, verdict(t.met)])));
+  const out = ['## 1. Summary', ''];
+  if (report.router) {
+    const v = input.routingValidation;
+    out.push(
+      '### The rule the app ships: the learned router',
+      '',
+      'The app, `grids select` and `grids restore` choose the model with the learned router (section 8) when the manifest ships one; the paper\'s KL rule is a setting (Settings → *Routing rule*, `--rule kl`). ' +
+        `The router's targets, with the KL rule measured beside it on the same crops: selection accuracy on section 8's corner crops of the validation photos, then the shared routing protocol on their centre crops${v ? ` (\`npm run routing:validation\`, ${v.createdAt.slice(0, 10)})` : ''}. Nothing was fitted or tuned on the validation photos.`,
+      '',
+      table(['Target', 'Threshold', 'Learned router (shipped)', 'KL rule (paper)', 'Verdict'], routerTargets(report, v).map((t) => [t.label, t.threshold, t.router, t.kl, verdict(t.met)]), ['l', 'l', 'r', 'r', 'l']),
+    );
+    if (!v) out.push('', '_The routing protocol has not been run on the validation photos yet (`npm run routing:validation`): its rows are missing._');
+    const g = gainR(report);
+    out.push('', `On section 8's crops the KL rule's OOD threshold separates out-of-distribution crops at AUROC ${f2(report.calibration.ood.auroc)} (section 9; the paper's target is ${f2(TARGETS.oodAuroc)}), and its gain prediction reaches r = ${f2(g.r)} (section 10; target ${f2(TARGETS.gainPearson)}).`);
+  } else {
+    out.push(
+      '### The rule the app ships: the paper\'s KL rule',
+      '',
+      `This zoo has no learned router, so the app routes by the KL distance to each group's reference${report.jpegCheck ? ', with the JPEG check' : ''} (section 8), on section 8's corner crops of the validation photos:`,
+      '',
+      table(['Target', 'Threshold', 'Measured', 'Verdict'], klRuleTargets(report).map((t) => [t.label, t.target, t.measured, verdict(t.met)])),
+    );
+  }
+  out.push('', '### The models\' targets', '');
+  out.push(table(['Target', 'Threshold', 'Measured', 'Verdict'], modelTargets(report, manifest).map((t) => [t.label, t.target, t.measured, verdict(t.met)])));
   out.push('', '### Model facts', '');
   out.push(`- Preset ${code(report.preset.name)}; restorers are SRResNet-style (width ${report.preset.restorer.width}, depth ${report.preset.restorer.depth}).`);
   out.push(`- Number of groups: **${groups.length}** (paper: 4), for ${DEGRADATION_IDS.length} degradations.`);
@@ -390,9 +451,14 @@ function summarySection(input: ResultsInput, s: Summary): string[] {
   }
   const blind = report.blindUse?.overall;
   if (blind) {
-    out.push('', `Section 2 gives each degradation the group that contains it, as the paper does. Used blind, with the group its selection picks, GRIDS gains ${signed(blind.auto.meanGain)} dB over the degraded input on average, against ${signed(blind.baseline.meanGain)} dB for the mix baseline on the same ${blind.crops} crops, and leaves ${pct(blind.auto.worseThanInput)} of them worse than the input (section 8, blind use).`);
+    const routerIn = report.router?.onValidation?.filter((c) => c.kind === 'in' && c.automaticGain !== null) ?? [];
+    const routerGains = routerIn.map((c) => c.automaticGain!);
+    const routerLine = routerGains.length
+      ? ` Used blind on section 8's ${routerGains.length} crops, the learned router's automatic choice gains ${signed(mean(routerGains))} dB over the degraded input and leaves ${pct(routerGains.filter((g) => g < 0).length / routerGains.length)} of them worse than the input.`
+      : '';
+    out.push('', `Section 2 gives each degradation the group that contains it, as the paper does.${routerLine} Used blind with the KL rule, GRIDS gains ${signed(blind.auto.meanGain)} dB over the degraded input on average, against ${signed(blind.baseline.meanGain)} dB for the mix baseline on the same ${blind.crops} crops, and leaves ${pct(blind.auto.worseThanInput)} of them worse than the input (section 8, blind use).`);
     if (blind.safe) {
-      out.push('', `The app therefore restores with the mix baseline wherever a group's model lost to it on held-out training photos routed to that group (section 8, the safe automatic choice). So used, it gains ${signed(blind.safe.meanGain)} dB and leaves ${pct(blind.safe.worseThanInput)} of the crops worse than the input.`);
+      out.push('', `Under the KL rule the app therefore restores with the mix baseline wherever a group's model lost to it on held-out training photos routed to that group (section 8, the safe automatic choice). So used, it gains ${signed(blind.safe.meanGain)} dB and leaves ${pct(blind.safe.worseThanInput)} of the crops worse than the input.`);
     }
   }
   return out;
@@ -774,7 +840,7 @@ export function resultsMarkdown(input: ResultsInput): ResultsOutput {
     layerSection(report),
     searchSection(report),
     fineTuneSection(report, input.scratchChecks ?? []),
-    [...selectionSection(report), ...withBlankLine(routerSection(report.router, input.routingValidation, degradationName)), ...selectionStudyLines(input.selectionStudies ?? [])],
+    [...selectionSection(report), ...withBlankLine(routerSection(report.router, input.routingValidation, degradationName)), ...withBlankLine(foreignLines(input.foreignStudy, degradationName)), ...selectionStudyLines(input.selectionStudies ?? [])],
     oodSection(report, link, figures),
     gainSection(report, link, figures),
     reproductionSection(input),

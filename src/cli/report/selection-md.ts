@@ -44,6 +44,17 @@ function confusionTable(rows: readonly { source: string; chosen: string }[], sou
   }), ['l', ...groupIds.map(() => 'r' as const)]);
 }
 
+/**
+ * The learned router's selection accuracy on §8's crops (its most probable group holds the crop's degradation),
+ * where the zoo measured it there (src/cli/router/on-validation.ts); undefined otherwise.
+ */
+export function routerSelectionAccuracy(report: ResultsReport): number | undefined {
+  const routerIn = report.router?.onValidation?.filter((c) => c.kind === 'in') ?? [];
+  if (!routerIn.length) return undefined;
+  const groups = groupsOf(report);
+  return routerIn.filter((c) => groups.find((g) => g.id === c.chosen)?.members.includes(c.source as DegradationId)).length / routerIn.length;
+}
+
 export function selectionSection(report: ResultsReport): string[] {
   const cal = report.calibration;
   const inDist = cal.samples.filter((s) => s.kind === 'in');
@@ -61,7 +72,7 @@ export function selectionSection(report: ResultsReport): string[] {
     '',
     `Each of ${images} validation photo(s)${crops ? ` (${crops} corner crop(s) each, ${report.preset.eval.crop} px)` : ''} degraded by each of the ${DEGRADATION_IDS.length} degradations (calibration seed ${report.preset.eval.seed + 1}); a crop counts as correct when the group chosen (by the DDR distance, ${report.jpegCheck ? 'and the JPEG check where it fires; see below' : 'the paper\'s rule alone'}) contains its degradation. ` +
       `Overall: **${pct(cal.selectionAccuracy.overall)}** of ${inDist.length} crops.` +
-      (router ? ` The learned router (its most probable group, through the shipped manifest as \`grids select\` decides) on the same crops: **${pct(routerIn.filter((c) => holds(c.chosen, c.source)).length / routerIn.length)}**.` : ''),
+      (router ? ` The learned router (its most probable group, through the shipped manifest as \`grids select\` decides) on the same crops: **${pct(routerSelectionAccuracy(report) ?? NaN)}**.` : ''),
     '',
   ];
   const headers = ['Degradation', 'Crops', 'KL: correct group', ...(hasNearest ? ['Nearest reference is the true one'] : []), 'KL: routed to', ...(router ? ['Router: correct group', 'Router: routed to'] : [])];
