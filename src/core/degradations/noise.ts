@@ -38,13 +38,12 @@ function correlatedNoise(width: number, height: number, grain: number, rng: Rng)
 }
 
 export function applyGaussianNoise(image: RgbImage, params: DegradationParams<'gaussian_noise'>, rng: Rng): RgbImage {
+  if (params.family === 'rgb') return addGaussianNoise(image, params.sigma, rng);
   const sigma = params.sigma / 255;
   const src = image.data;
   const n = image.width * image.height;
   const out = new Float32Array(src);
   switch (params.family) {
-    case 'rgb':
-      return addGaussianNoise(image, params.sigma, rng);
     case 'grey':
       for (let p = 0; p < n; p++) {
         const e = sigma * rng.normal();
